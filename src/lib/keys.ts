@@ -13,6 +13,7 @@ export function redisKeys(prefix = 'fb') {
     incident: (id: string) => k('incident', id),
     incidentTimeline: (id: string) => k('incident', id, 'timeline'),
     incidentChecklist: (id: string) => k('incident', id, 'checklist'),
+    incidentPublication: (id: string) => k('incident', id, 'publication'),
     incidentByChannel: () => k('incidents', 'by-channel'),
     incidentsOpen: () => k('incidents', 'open'),
     incidentsAll: () => k('incidents', 'all'),

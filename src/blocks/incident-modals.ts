@@ -1,0 +1,130 @@
+import type { View } from '@slack/types';
+import { SEVERITY_IDS, WORK_STATUSES, type Incident, type SeverityId } from '../domain/incidents/model';
+import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS, INPUT_ACTION } from './ids';
+import { plain, truncate } from './text';
+
+export interface SeverityDefinition {
+  label: string;
+  definition: string;
+}
+
+/** Carried through the modal in private_metadata. */
+export interface StartModalMetadata {
+  /** Where /incident was typed (or the alert card's channel), for error messages. */
+  channelId?: string;
+  origin?: { alertFingerprint?: string; alertName?: string; verdict?: string; suspectDeployId?: string };
+}
+
+function textInput(blockId: string, label: string, options: { initial?: string; multiline?: boolean; optional?: boolean; placeholder?: string; max?: number } = {}) {
+  return {
+    type: 'input' as const,
+    block_id: blockId,
+    optional: options.optional ?? false,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input' as const,
+      action_id: INPUT_ACTION,
+      multiline: options.multiline ?? false,
+      ...(options.initial ? { initial_value: options.initial } : {}),
+      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
+      ...(options.max ? { max_length: options.max } : {}),
+    },
+  };
+}
+
+function option(value: string, text: string, description?: string) {
+  return { value, text: plain(truncate(text, 75)), ...(description ? { description: plain(truncate(description, 75)) } : {}) };
+}
+
+export function startIncidentModal(input: {
+  title?: string;
+  severities: Record<SeverityId, SeverityDefinition>;
+  services: string[];
+  service?: string;
+  severity?: SeverityId;
+  impact?: string;
+  reporterId: string;
+  metadata: StartModalMetadata;
+}): View {
+  const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`, input.severities[id].definition));
+  const initialSeverity = severityOptions.find((o) => o.value === (input.severity ?? 'P2'));
+  const serviceOptions = input.services.map((s) => option(s, s));
+  const initialService = serviceOptions.find((o) => o.value === input.service);
+  return {
+    type: 'modal',
+    callback_id: INCIDENT_VIEWS.start,
+    private_metadata: JSON.stringify(input.metadata),
+    title: plain('Start an incident'),
+    submit: plain('Start incident'),
+    close: plain('Cancel'),
+    blocks: [
+      textInput(B.title, 'Title', { initial: input.title, placeholder: 'Checkout returns 500s after v1.2.3', max: 80 }),
+      {
+        type: 'input',
+        block_id: B.severity,
+        label: plain('Severity'),
+        element: { type: 'static_select', action_id: INPUT_ACTION, options: severityOptions, ...(initialSeverity ? { initial_option: initialSeverity } : {}) },
+      },
+      ...(serviceOptions.length > 0
+        ? [
+            {
+              type: 'input' as const,
+              block_id: B.service,
+              optional: true,
+              label: plain('Service'),
+              element: { type: 'static_select' as const, action_id: INPUT_ACTION, options: serviceOptions, ...(initialService ? { initial_option: initialService } : {}) },
+            },
+          ]
+        : []),
+      textInput(B.impact, 'Impact', { initial: input.impact, multiline: true, placeholder: 'Who is affected and how' }),
+      {
+        type: 'input',
+        block_id: B.commander,
+        optional: true,
+        label: plain('Incident commander'),
+        hint: plain('You, unless you pick someone else.'),
+        element: { type: 'users_select', action_id: INPUT_ACTION, initial_user: input.reporterId },
+      },
+    ],
+  };
+}
+
+export function updateIncidentModal(incident: Incident): View {
+  const statuses = WORK_STATUSES.map((s) => option(s, s));
+  const current = statuses.find((o) => o.value === incident.workStatus);
+  return {
+    type: 'modal',
+    callback_id: INCIDENT_VIEWS.update,
+    private_metadata: JSON.stringify({ incidentId: incident.id }),
+    title: plain('Post an update'),
+    submit: plain('Post update'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: B.status,
+        label: plain('Status'),
+        element: { type: 'static_select', action_id: INPUT_ACTION, options: statuses, ...(current ? { initial_option: current } : {}) },
+      },
+      textInput(B.rootCause, 'Root cause (if known)', { optional: true, multiline: true, initial: incident.rootCause }),
+      textInput(B.actionTaken, 'Action taken', { multiline: true }),
+      textInput(B.nextUpdate, 'Next update', { initial: 'in 30 minutes' }),
+    ],
+  };
+}
+
+export function resolveIncidentModal(incident: Incident): View {
+  return {
+    type: 'modal',
+    callback_id: INCIDENT_VIEWS.resolve,
+    private_metadata: JSON.stringify({ incidentId: incident.id }),
+    title: plain('Resolve incident'),
+    submit: plain('Resolve'),
+    close: plain('Cancel'),
+    blocks: [
+      textInput(B.rootCause, 'Root cause', { multiline: true, initial: incident.rootCause }),
+      textInput(B.userImpact, 'User impact', { multiline: true, initial: incident.impact }),
+      textInput(B.followUp, 'Follow-up', { multiline: true, placeholder: 'Postmortem, action items, links' }),
+    ],
+  };
+}

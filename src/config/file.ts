@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { durationSchema } from '../lib/duration';
+import { ConfigError, type Issue } from '../lib/errors';
+import { toIssues } from '../lib/zod-issues';
+import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
+
+const slackChannel = z.string().regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, 'a channel like "#checkout-alerts" or a channel id');
+/** A Slack user (U…/W…) or user group (S…) id. */
+const slackTarget = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…) or user group id (S…)');
+
+const escalationLevelSchema = z.object({
+  after: durationSchema,
+  notify: z.array(slackTarget).min(1, 'name at least one user or user group'),
+});
+
+const guardSchema = z.object({
+  mode: z.enum(['off', 'propose', 'auto']).default('propose'),
+  prometheus: z.url().optional(),
+  window: durationSchema.optional(),
+  queries: z
+    .object({ errorRate: z.string().optional(), latencyP95: z.string().optional(), healthFailures: z.string().optional() })
+    .default({}),
+  every: durationSchema.default(15_000),
+});
+
+export const serviceSchema = z.object({
+  channel: slackChannel,
+  runbook: z.string().default('recent-deployment-issue'),
+  environment: z.string().optional(),
+  dependsOn: z.array(z.string()).default([]),
+  responders: z.array(slackTarget).default([]),
+  escalation: z.array(escalationLevelSchema).optional(),
+  updateEvery: durationSchema.optional(),
+  healthChecks: z.array(z.url()).default([]),
+  rollback: rollbackConfigSchema.optional(),
+  flags: flagsConfigSchema.optional(),
+  guard: guardSchema.optional(),
+});
+
+export const configFileSchema = z
+  .object({
+    announcements: slackChannel.optional(),
+    environment: z.string().default('production'),
+    retention: durationSchema.default(30 * 86_400_000),
+    alerts: z
+      .object({
+        serviceLabel: z.string().default('service'),
+        autoStart: z
+          .object({ severities: z.array(z.string()).default(['critical']), suspect: z.enum(['strong', 'possible', 'any']).default('strong') })
+          .optional(),
+      })
+      .default({ serviceLabel: 'service' }),
+    github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
+    services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, service] of Object.entries(config.services)) {
+      service.dependsOn.forEach((dependency, index) => {
+        if (!(dependency in config.services) || dependency === name)
+          ctx.addIssue({ code: 'custom', path: ['services', name, 'dependsOn', index], message: `"${dependency}" is not another configured service` });
+      });
+    }
+    for (const [repository, service] of Object.entries(config.github.repositories)) {
+      if (!(service in config.services))
+        ctx.addIssue({ code: 'custom', path: ['github', 'repositories', repository], message: `"${service}" is not a configured service` });
+    }
+  });
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+
+/** Replace `${VAR}` in every string of the parsed document; a variable that is not set is an issue. */
+function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[], issues: Issue[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
+      const replacement = env[name];
+      if (replacement === undefined) {
+        issues.push({ path: path.join('.'), message: `environment variable ${name} is not set` });
+        return '';
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, [...path, String(i)], issues));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k], issues)]));
+  }
+  return value;
+}
+
+/** Parse config text (YAML); throws ConfigError listing every problem with its path. */
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = process.env): ConfigFile {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    throw new ConfigError(source, document.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message })));
+  }
+  const issues: Issue[] = [];
+  const substituted = substituteEnv(document.toJS() ?? {}, env, [], issues);
+  const parsed = configFileSchema.safeParse(substituted);
+  if (!parsed.success) issues.push(...toIssues(parsed.error));
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
+  return parsed.data;
+}
+
+export interface LoadedConfigFile {
+  config: ConfigFile;
+  path: string;
+  /** false when the default path does not exist and Firebreak runs with no services. */
+  found: boolean;
+}
+
+/** Read the config file; an explicitly named file must exist, the default one may be absent. */
+export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfigFile {
+  const resolved = path ?? './firebreak.yaml';
+  if (!existsSync(resolved)) {
+    if (path) throw new ConfigError(`FIREBREAK_CONFIG (${path})`, [{ path: 'FIREBREAK_CONFIG', message: `file ${path} does not exist` }]);
+    return { config: parseConfigText('{}', resolved, env), path: resolved, found: false };
+  }
+  return { config: parseConfigText(readFileSync(resolved, 'utf8'), resolved, env), path: resolved, found: true };
+}

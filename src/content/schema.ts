@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { durationSchema } from '../lib/duration';
+
+/** Schemas for the YAML in runbook-content/; durations come out as milliseconds. */
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const kebabIdSchema = z.string().regex(KEBAB, 'must be kebab-case, e.g. "deployment-rollback"');
+const textSchema = z.string().trim().min(1, 'must not be empty');
+const ratioSchema = z.number().min(0).max(1);
+
+export const SEVERITY_IDS = ['P0', 'P1', 'P2', 'P3'] as const;
+export const severityIdSchema = z.enum(SEVERITY_IDS);
+export type SeverityId = z.infer<typeof severityIdSchema>;
+
+const severityEntrySchema = z.strictObject({ label: textSchema, definition: textSchema });
+
+/** severities.yaml: one entry per level, each given its id. */
+export const severitiesSchema = z
+  .strictObject({ P0: severityEntrySchema, P1: severityEntrySchema, P2: severityEntrySchema, P3: severityEntrySchema })
+  .transform((levels) => {
+    const withId = (id: SeverityId) => ({ id, ...levels[id] });
+    return { P0: withId('P0'), P1: withId('P1'), P2: withId('P2'), P3: withId('P3') };
+  });
+export type Severity = z.output<typeof severitiesSchema>[SeverityId];
+
+/** checklists/*.yaml: items with unique ids. */
+export const checklistSchema = z
+  .array(z.strictObject({ id: kebabIdSchema, text: textSchema }))
+  .min(1, 'must list at least one item')
+  .superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate id "${item.id}"` });
+      seen.add(item.id);
+    });
+  });
+export type ChecklistItem = z.output<typeof checklistSchema>[number];
+
+/** The front matter of runbooks/<id>.md. */
+export const frontMatterSchema = z.strictObject({
+  id: kebabIdSchema,
+  title: textSchema,
+  whenToUse: textSchema,
+  symptoms: z.array(textSchema).min(1, 'must list at least one symptom'),
+  timeToResolve: textSchema.optional(),
+  related: z.array(kebabIdSchema).default([]),
+});
+export type FrontMatter = z.output<typeof frontMatterSchema>;
+
+export interface RunbookSection {
+  heading: string;
+  body: string;
+}
+
+export interface Runbook extends FrontMatter {
+  /** The Markdown after the front matter. */
+  body: string;
+  /** The text of every `- [ ]` line, in order. */
+  steps: string[];
+  /** The `## ` sections, in order. */
+  sections: RunbookSection[];
+}
+
+export const DIAGNOSIS_PATTERNS = [
+  'all-endpoints',
+  'specific-endpoint',
+  'partial-recovery',
+  'under-load',
+  'after-migration',
+] as const;
+export type DiagnosisPattern = (typeof DIAGNOSIS_PATTERNS)[number];
+
+export const DEPLOY_STRATEGIES = ['blue-green', 'canary', 'rolling', 'direct'] as const;
+export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
+
+const breachSchema = z.strictObject({ threshold: ratioSchema, for: durationSchema });
+
+const escalationSchema = z
+  .strictObject({
+    defaultLevels: z
+      .array(z.strictObject({ after: durationSchema, role: textSchema }))
+      .min(1, 'must list at least one level'),
+    p0SkipsToLevel: z.number().int().min(1),
+    renotifyEvery: durationSchema,
+  })
+  .superRefine((escalation, ctx) => {
+    const { defaultLevels, p0SkipsToLevel } = escalation;
+    if (p0SkipsToLevel > defaultLevels.length) {
+      const message = `level ${p0SkipsToLevel} does not exist; there are ${defaultLevels.length} levels`;
+      ctx.addIssue({ code: 'custom', path: ['p0SkipsToLevel'], message });
+    }
+    defaultLevels.forEach((level, index) => {
+      const previous = defaultLevels[index - 1];
+      if (previous && level.after < previous.after) {
+        const message = 'levels must be in order of their delay';
+        ctx.addIssue({ code: 'custom', path: ['defaultLevels', index, 'after'], message });
+      }
+    });
+  });
+
+/** policy.yaml: every threshold and reading the product takes from the runbooks. */
+export const policySchema = z.strictObject({
+  correlation: z
+    .strictObject({ strong: durationSchema, possible: durationSchema })
+    .refine((window) => window.strong <= window.possible, {
+      path: ['possible'],
+      message: 'must not be shorter than strong',
+    }),
+  quickDiagnosis: z.array(
+    z.strictObject({ pattern: z.enum(DIAGNOSIS_PATTERNS), reading: textSchema, likelyCause: textSchema }),
+  ),
+  notARegression: z.array(textSchema),
+  rollbackTargets: z.strictObject({
+    'blue-green': durationSchema,
+    canary: durationSchema,
+    rolling: durationSchema,
+    direct: durationSchema,
+  }),
+  successCriteria: z.array(textSchema).min(1, 'must list at least one criterion'),
+  guard: z.strictObject({
+    window: durationSchema,
+    errorRate: breachSchema,
+    latencyP95: z.strictObject({ factor: z.number().positive(), for: durationSchema }),
+    healthFailures: breachSchema,
+  }),
+  escalation: escalationSchema,
+  updates: z.strictObject({ every: durationSchema }),
+  postmortem: z.strictObject({
+    dueWithin: durationSchema,
+    remindAfter: durationSchema,
+    whenSeverity: z.array(severityIdSchema),
+    whenLongerThan: durationSchema,
+  }),
+  initialEtaMinutes: z.number().int().positive(),
+});
+export type Policy = z.output<typeof policySchema>;

@@ -1,0 +1,102 @@
+import Mustache, { type TemplateSpans } from 'mustache';
+
+/** Which placeholders each message template may use, and which it must use. */
+interface TemplateSpec {
+  readonly allowed: readonly string[];
+  readonly required: readonly string[];
+}
+
+export const TEMPLATES = {
+  'slack-initial': {
+    allowed: ['service', 'title', 'severity', 'severityLabel', 'impact', 'commander', 'channel', 'reporter', 'etaMinutes', 'suspect'],
+    required: ['service', 'title', 'severity', 'impact', 'commander'],
+  },
+  'slack-update': {
+    allowed: ['service', 'title', 'severity', 'status', 'rootCause', 'actionTaken', 'nextUpdate', 'author'],
+    required: ['service', 'status', 'actionTaken', 'nextUpdate'],
+  },
+  'slack-resolution': {
+    allowed: ['service', 'title', 'severity', 'startedAt', 'resolvedAt', 'duration', 'rootCause', 'userImpact', 'followUp', 'commander'],
+    required: ['service', 'startedAt', 'resolvedAt', 'duration', 'rootCause', 'userImpact', 'followUp'],
+  },
+  'statuspage-investigating': { allowed: ['service', 'updateInterval'], required: ['service'] },
+  'statuspage-identified': { allowed: ['service', 'expectedResolution'], required: ['expectedResolution'] },
+  'statuspage-resolved': { allowed: ['service'], required: [] },
+  'rollback-announcement': {
+    allowed: ['service', 'fromVersion', 'toVersion', 'reason', 'status', 'incidentLink', 'actor', 'strategy'],
+    required: ['service', 'fromVersion', 'toVersion', 'reason', 'status'],
+  },
+  announcement: {
+    allowed: ['service', 'title', 'severity', 'channel', 'commander'],
+    required: ['title', 'severity', 'channel'],
+  },
+  'escalation-dm': {
+    allowed: ['level', 'title', 'severity', 'service', 'age', 'commander', 'latestUpdate', 'channel', 'reason'],
+    required: ['level', 'title', 'severity', 'channel'],
+  },
+  'escalation-channel': { allowed: ['level', 'targets', 'reason', 'age'], required: ['level', 'targets', 'reason'] },
+  'update-reminder': { allowed: ['commander', 'sinceLastUpdate', 'interval'], required: ['commander', 'sinceLastUpdate'] },
+  'postmortem-reminder': {
+    allowed: ['commander', 'title', 'dueAt', 'severity'],
+    required: ['commander', 'dueAt'],
+  },
+} as const satisfies Record<string, TemplateSpec>;
+
+export type TemplateId = keyof typeof TEMPLATES;
+export const TEMPLATE_IDS = Object.keys(TEMPLATES) as TemplateId[];
+
+/** The values a template is rendered with; undefined makes `{{#x}}…{{/x}}` sections vanish. */
+export type TemplateVars = Record<string, string | number | undefined>;
+
+export function isTemplateId(name: string): name is TemplateId {
+  return Object.hasOwn(TEMPLATES, name);
+}
+
+/** Token types that read a variable: {{x}}, {{{x}}} and {{&x}}, {{#x}}, {{^x}}. */
+const READS_VARIABLE = new Set(['name', '&', '#', '^']);
+
+interface TemplateTags {
+  variables: string[];
+  partials: string[];
+}
+
+/** The variables (root names: `a` for `{{a.b}}`) and partials a template uses; throws on bad syntax. */
+export function templateTags(text: string): TemplateTags {
+  const variables = new Set<string>();
+  const partials = new Set<string>();
+  const visit = (spans: TemplateSpans): void => {
+    for (const [type, name, , , children] of spans) {
+      if (type === '>') partials.add(name);
+      const root = name.split('.')[0];
+      if (READS_VARIABLE.has(type) && root) variables.add(root);
+      if (Array.isArray(children)) visit(children);
+    }
+  };
+  visit(Mustache.parse(text));
+  return { variables: [...variables], partials: [...partials] };
+}
+
+/** Every problem with a template's text, as messages; empty when it is fine. */
+export function checkTemplate(id: TemplateId, text: string): string[] {
+  let tags: TemplateTags;
+  try {
+    tags = templateTags(text);
+  } catch (error) {
+    return [`invalid mustache: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  const spec: TemplateSpec = TEMPLATES[id];
+  return [
+    ...tags.partials.map((name) => `partials are not supported ({{> ${name}}})`),
+    ...tags.variables
+      .filter((name) => !spec.allowed.includes(name))
+      .map((name) => `unknown placeholder {{${name}}}; allowed: ${spec.allowed.join(', ')}`),
+    ...spec.required
+      .filter((name) => !tags.variables.includes(name))
+      .map((name) => `missing placeholder {{${name}}}`),
+  ];
+}
+
+/** Renders for Slack mrkdwn: values are inserted as they are (no HTML escaping), ends trimmed. */
+export function renderTemplate(text: string, vars: TemplateVars): string {
+  return Mustache.render(text, vars, {}, { escape: (value: unknown) => String(value) }).trim();
+}

@@ -1,0 +1,19 @@
+/** `<@U123|alice>` or `<@U123>` → `U123`. */
+export function parseUserMention(text: string): string | undefined {
+  return /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim())?.[1];
+}
+
+export const HELP_TEXT = [
+  '*Firebreak — `/incident` commands*',
+  '• `/incident start [title]` — open an incident (modal: title, severity, service, impact)',
+  '• `/incident update` — post an update (in the incident channel)',
+  '• `/incident resolve` — resolve with root cause, user impact and follow-up',
+  '• `/incident reopen` — reopen a resolved incident',
+  '• `/incident severity P0|P1|P2|P3` — change the severity',
+  '• `/incident ic @user` — hand over the incident commander role',
+  '• `/incident status` — this incident at a glance',
+  '• `/incident list` — open incidents',
+  '• `/incident timeline` — everything that happened, with who and when',
+  '• `/incident runbook` — the service\'s runbook checklist',
+  '• `/incident help` — this text',
+].join('\n');

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { noChanges, type DeployStatus, type NewDeploy } from '../../../domain/deploys/model';
+import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, templatedText, type ReceiveOptions } from './common';
+
+/**
+ * POST /webhooks/argocd — an Argo CD notification. Argo CD lets you template the body, so this is
+ * our documented shape. In argocd-notifications-cm:
+ *
+ *   service.webhook.firebreak: |
+ *     url: https://firebreak.example.com/webhooks/argocd
+ *     headers:
+ *       - name: Authorization
+ *         value: Bearer $firebreak-webhook-token
+ *       - name: Content-Type
+ *         value: application/json
+ *   template.firebreak-deploy: |
+ *     webhook:
+ *       firebreak:
+ *         method: POST
+ *         body: |
+ *           {
+ *             "app": "{{.app.metadata.name}}",
+ *             "service": "{{index .app.metadata.labels "firebreak.io/service"}}",
+ *             "environment": "{{index .app.metadata.labels "firebreak.io/environment"}}",
+ *             "revision": "{{.app.status.sync.revision}}",
+ *             "syncStatus": "{{.app.status.sync.status}}",
+ *             "healthStatus": "{{.app.status.health.status}}",
+ *             "phase": "{{.app.status.operationState.phase}}",
+ *             "operation": "sync",
+ *             "timestamp": "{{.app.status.operationState.finishedAt}}",
+ *             "repoURL": "{{.app.spec.source.repoURL}}",
+ *             "url": "{{.context.argocdUrl}}/applications/{{.app.metadata.name}}",
+ *             "actor": "{{.app.status.operationState.operation.initiatedBy.username}}"
+ *           }
+ *   trigger.on-deployed / on-sync-running / on-sync-failed: send [firebreak-deploy]
+ *
+ * For rollbacks, a copy of the template with "operation": "rollback" and "previousRevision" set to the
+ * revision taken out. Optional keys may be left out, or render "" or "<no value>"; "strategy" may be
+ * added (blue-green | canary | rolling | direct; default rolling, Kubernetes' own).
+ *
+ * Status: operation rollback → rolled_back (the version recorded is previousRevision, the one taken
+ * out, when given); else phase Succeeded → succeeded, Failed/Error → failed, Running/Terminating →
+ * started; without a phase, syncStatus Synced → succeeded, anything else → started.
+ */
+export const argocdSchema = z.object({
+  app: nonEmpty,
+  service: templatedText,
+  environment: templatedText,
+  revision: nonEmpty,
+  previousRevision: templatedText,
+  syncStatus: nonEmpty,
+  healthStatus: nonEmpty,
+  phase: templated(z.enum(['Succeeded', 'Failed', 'Error', 'Running', 'Terminating']).optional()),
+  operation: templated(z.enum(['sync', 'rollback']).default('sync')),
+  strategy: templated(strategySchema.default('rolling')),
+  timestamp: templated(isoTimestamp.optional()),
+  repoURL: templatedText,
+  url: templatedText,
+  actor: templatedText,
+});
+
+export type ArgocdNotification = z.infer<typeof argocdSchema>;
+
+export interface ArgocdOptions extends ReceiveOptions {
+  /** Maps an Argo CD application to a Firebreak service when the body names none; default the app name. */
+  serviceForApp?: (app: string) => string | undefined;
+  /** Environment when the body names none. Default "production". */
+  defaultEnvironment?: string;
+}
+
+const GIT_SHA = /^[0-9a-f]{7,40}$/;
+
+function statusOf(n: ArgocdNotification): DeployStatus {
+  if (n.operation === 'rollback') return 'rolled_back';
+  switch (n.phase) {
+    case 'Succeeded':
+      return 'succeeded';
+    case 'Failed':
+    case 'Error':
+      return 'failed';
+    case 'Running':
+    case 'Terminating':
+      return 'started';
+    default:
+      return n.syncStatus === 'Synced' ? 'succeeded' : 'started';
+  }
+}
+
+export function normaliseArgocd(n: ArgocdNotification, options?: ArgocdOptions): NewDeploy {
+  const status = statusOf(n);
+  // A rollback is recorded against the revision it took out; the one now running is the previous.
+  const [version, previousVersion] =
+    status === 'rolled_back' && n.previousRevision ? [n.previousRevision, n.revision] : [n.revision, n.previousRevision];
+  return {
+    service: n.service ?? options?.serviceForApp?.(n.app) ?? n.app,
+    environment: n.environment ?? options?.defaultEnvironment ?? 'production',
+    version,
+    previousVersion,
+    strategy: n.strategy,
+    status,
+    timestamp: n.timestamp ?? receivedAt(options),
+    commit: GIT_SHA.test(version) ? version : undefined,
+    url: n.url,
+    actor: n.actor,
+    changes: noChanges(),
+    source: 'argocd',
+  };
+}

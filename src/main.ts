@@ -1,0 +1,71 @@
+import { join, resolve } from 'node:path';
+import { missingSlackVariables, parseEnv, type Env } from './config/env';
+import { loadConfigFile } from './config/file';
+import { loadContent } from './content';
+import { startFirebreak } from './firebreak';
+import { FirebreakError } from './lib/errors';
+import { createLogger } from './lib/logger';
+import { startLocalRedis, type LocalRedis } from './lib/redis-server';
+
+/** Printed when Slack credentials are missing: exactly what to set and where to get it. */
+function slackSetupHelp(env: Env, missing: string[]): string {
+  return [
+    `Slack is not configured: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+    'Firebreak is running (health, metrics and webhooks work), but /slack/events answers 503 until you:',
+    '  1. create the app at https://api.slack.com/apps → "Create New App" → "From a manifest",',
+    `     pasting manifests/slack-app.yaml (replace https://firebreak.example.com with this server's public URL);`,
+    '  2. install it to your workspace and copy the "Bot User OAuth Token" (xoxb-…) into SLACK_BOT_TOKEN;',
+    '  3. copy "Signing Secret" (Basic Information) into SLACK_SIGNING_SECRET',
+    '     — or, for Socket Mode, an app-level token with connections:write into SLACK_APP_TOKEN;',
+    `  4. restart. See .env.example for every variable. (PORT=${env.PORT})`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const { config, path, found } = loadConfigFile(env.FIREBREAK_CONFIG);
+  const content = loadContent();
+  if (!found) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
+
+  let localRedis: LocalRedis | undefined;
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    const dir = resolve(join(env.FIREBREAK_DATA_DIR, 'redis'));
+    localRedis = await startLocalRedis({ dir });
+    redisUrl = localRedis.url;
+    const child = localRedis.process;
+    process.on('exit', () => child.kill('SIGTERM'));
+    logger.info(`REDIS_URL is not set: started a local redis-server on ${redisUrl} (AOF persistence in ${dir})`);
+  }
+
+  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger });
+  logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
+  const missing = missingSlackVariables(env);
+  if (missing.length > 0) {
+    logger.warn({ missing }, 'Slack is not configured');
+    console.error(`\n${slackSetupHelp(env, missing)}\n`);
+  }
+  if (!env.WEBHOOK_TOKEN) logger.warn('WEBHOOK_TOKEN is not set: every webhook except GitHub answers 401 until it is.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await firebreak.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    await localRedis?.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Configuration problems are for people: print them plainly, without a stack.
+  if (error instanceof FirebreakError) console.error(`firebreak: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

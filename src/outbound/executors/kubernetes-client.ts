@@ -36,7 +36,7 @@ export function kubernetesFailure(what: string, err: unknown): Error {
   }
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
   const text = err instanceof Error ? err.message : String(err);
-  if (code) return new TransientActionError(`${what}: ${code} ${text}`, { cause: err });
+  if (code) return new TransientActionError(`${what}: ${text.includes(code) ? text : `${code} ${text}`}`, { cause: err });
   return new PermanentActionError(`${what}: ${text}`, { cause: err });
 }
 

@@ -84,16 +84,21 @@ export class KubernetesRollbackExecutor implements RollbackExecutor {
 
   /**
    * As `kubectl argo rollouts abort` does: merge-patch the `status` subresource first; a 404 there
-   * means a controller older than v0.10 without the subresource, so patch the object itself.
+   * means an older Rollout CRD without that subresource, so patch the object itself.
    * Abort sends traffic back to the stable ReplicaSet; spec.template still names the new version.
    */
   private async abortRollout(namespace: string, name: string): Promise<ActionResult> {
     const target = `rollout ${namespace}/${name}`;
-    const args = ['argoproj.io', 'v1alpha1', namespace, 'rollouts', name, ABORT_PATCH, undefined, FIELD_MANAGER, undefined] as const;
     const options = { headers: { 'Content-Type': PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };
+    const patch = (subresource: 'status' | 'object') =>
+      (subresource === 'status'
+        ? this.custom.patchNamespacedCustomObjectStatus.bind(this.custom)
+        : this.custom.patchNamespacedCustomObject.bind(this.custom))(
+        'argoproj.io', 'v1alpha1', namespace, 'rollouts', name, ABORT_PATCH, undefined, FIELD_MANAGER, undefined, options,
+      );
     try {
-      await this.custom.patchNamespacedCustomObjectStatus(...args, options).catch((err: unknown) => {
-        if (err instanceof HttpError && err.statusCode === 404) return this.custom.patchNamespacedCustomObject(...args, options);
+      await patch('status').catch((err: unknown) => {
+        if (err instanceof HttpError && err.statusCode === 404) return patch('object');
         throw err;
       });
     } catch (err) {

@@ -94,7 +94,7 @@ describe('factories', () => {
       expect(() => createRollbackExecutor(rollbackConfigSchema.parse(missing))).toThrow(PermanentActionError);
 
       const file = join(dir, 'config');
-      writeFileSync(file, JSON.stringify(fakeKubeConfig().exportConfig()));
+      writeFileSync(file, fakeKubeConfig().exportConfig());
       expect(loadKubeConfig({ kubeconfig: file, context: 'fake' }).getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
       expect(() => loadKubeConfig({ kubeconfig: file, context: 'prod' })).toThrow('kubeconfig has no context "prod"');
     });

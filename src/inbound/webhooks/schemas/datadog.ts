@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertFingerprint, normaliseSeverity, type Alert, type AlertStatus } from '../../../domain/alerts/model';
 import { ValidationError } from '../../../lib/errors';
-import { numberFrom, templatedText } from './common';
+import { numberFrom, templated, templatedText } from './common';
 
 /**
  * POST /webhooks/datadog — a Datadog webhook. Datadog lets you template the body; set the
@@ -19,11 +19,11 @@ import { numberFrom, templatedText } from './common';
  *     "priority": "$ALERT_PRIORITY",
  *     "date": "$DATE",
  *     "tags": "$TAGS",
- *     "link": "$LINK",
- *     "metric_value": "$ALERT_METRIC_VALUE"
+ *     "link": "$LINK"
  *   }
  *
- * Optionally "service": "checkout" (a webhook per service), else the tag `service:` names it.
+ * Optional: "service": "checkout" (one webhook per service), else the tag `service:` names it;
+ * "metric_value": the value that alerted, as a number or text, if your monitor can provide it.
  * Labels are the tags and the scope ("k:v,k2:v2"). Triggered / Re-Triggered / Warn / Re-Warn /
  * No Data / Re-No Data / Renotify → firing, Recovered → resolved. Severity: tag `severity:`, else
  * the alert type (error → critical, warning → warning, info / success → info). The fingerprint is
@@ -57,8 +57,8 @@ export const datadogSchema = z.object({
   alert_id: templatedText,
   title: templatedText,
   alert_title: templatedText,
-  alert_transition: z.string().refine((t) => t.trim().toLowerCase() in TRANSITIONS, {
-    message: `must be one of ${Object.keys(TRANSITIONS).map((t) => t.replace(/(^|[ -])\w/g, (c) => c.toUpperCase())).join(', ')}`,
+  alert_transition: z.string().refine((t) => Object.hasOwn(TRANSITIONS, t.trim().toLowerCase()), {
+    message: 'must be one of Triggered, Re-Triggered, Warn, Re-Warn, No Data, Re-No Data, Renotify, Recovered',
   }),
   alert_status: templatedText,
   alert_type: templatedText,
@@ -68,7 +68,7 @@ export const datadogSchema = z.object({
   tags: templatedText,
   service: templatedText,
   link: templatedText,
-  metric_value: templatedText,
+  metric_value: templated(z.union([z.string(), z.number()]).optional()),
 });
 
 export type DatadogWebhook = z.infer<typeof datadogSchema>;
@@ -116,7 +116,7 @@ export function normaliseDatadog(webhook: DatadogWebhook): Alert {
     endsAt: status === 'resolved' ? webhook.date : undefined,
     summary: webhook.alert_status,
     labels,
-    value: numberFrom(webhook.metric_value),
+    value: typeof webhook.metric_value === 'number' ? webhook.metric_value : numberFrom(webhook.metric_value),
     url: webhook.link,
   };
 }

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import { parseEnv } from '../../src/config/env';
+import { parseConfigText } from '../../src/config/file';
+import { loadContent, type Content } from '../../src/content';
+import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import type { Clock } from '../../src/lib/clock';
+import { createLogger } from '../../src/lib/logger';
+import { FakeSlack, SLACK_API_URL } from './fake-slack';
+import { SIGNING_SECRET } from './slack';
+
+export const WEBHOOK_TOKEN = 'test-webhook-token';
+export const GITHUB_SECRET = 'test-github-secret';
+
+let content: Content | undefined;
+
+export interface Harness {
+  app: Firebreak;
+  url: string;
+  slack: FakeSlack;
+  prefix: string;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export function redisUrl(): string {
+  const url = process.env.TEST_REDIS_URL;
+  if (!url) throw new Error('TEST_REDIS_URL is not set: the jest global setup starts redis-server');
+  return url;
+}
+
+/** A running Firebreak on a free port, a real Redis under a fresh prefix, and a fake Slack. */
+export async function startHarness(options: { config?: string; env?: Record<string, string>; clock?: Clock; prefix?: string; workers?: boolean } = {}): Promise<Harness> {
+  nock.disableNetConnect();
+  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
+  const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL,
+    PORT: '0',
+    WEBHOOK_TOKEN,
+    GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    FIREBREAK_REDIS_PREFIX: prefix,
+    ...options.env,
+  });
+  const config = parseConfigText(options.config ?? '{}', 'test config', {});
+  content ??= loadContent();
+  const slack = new FakeSlack();
+  const app = await startFirebreak({
+    env,
+    config,
+    content,
+    redisUrl: redisUrl(),
+    logger: createLogger(env.LOG_LEVEL),
+    clock: options.clock,
+    workers: options.workers,
+  });
+  const redis = new Redis(redisUrl());
+  return {
+    app,
+    url: app.url,
+    slack,
+    prefix,
+    redis,
+    async close() {
+      await app.close();
+      await deleteKeys(redis, `${prefix}:*`);
+      await redis.quit();
+      nock.cleanAll();
+    },
+  };
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Poll until `condition` holds (jobs run asynchronously); fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { missingSlackVariables, parseEnv, type Env } from './config/env';
-import { loadConfigFile } from './config/file';
+import { checkRunbooks, loadConfigFile } from './config/file';
 import { loadContent } from './content';
 import { startFirebreak } from './firebreak';
 import { FirebreakError } from './lib/errors';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   const { config, path, found } = loadConfigFile(env.FIREBREAK_CONFIG);
   const content = loadContent();
+  checkRunbooks(config, path, content.runbooks.map((r) => r.id));
   if (!found) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
   let localRedis: LocalRedis | undefined;

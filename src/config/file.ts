@@ -54,18 +54,6 @@ export const configFileSchema = z
       .default({ serviceLabel: 'service' }),
     github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
     services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
-  })
-  .superRefine((config, ctx) => {
-    for (const [name, service] of Object.entries(config.services)) {
-      service.dependsOn.forEach((dependency, index) => {
-        if (!(dependency in config.services) || dependency === name)
-          ctx.addIssue({ code: 'custom', path: ['services', name, 'dependsOn', index], message: `"${dependency}" is not another configured service` });
-      });
-    }
-    for (const [repository, service] of Object.entries(config.github.repositories)) {
-      if (!(service in config.services))
-        ctx.addIssue({ code: 'custom', path: ['github', 'repositories', repository], message: `"${service}" is not a configured service` });
-    }
   });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -90,6 +78,31 @@ function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[], i
   return value;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * References between sections (dependsOn, github.repositories). Checked on the raw document so they
+ * are reported together with schema problems elsewhere in the file.
+ */
+function crossReferenceIssues(document: unknown): Issue[] {
+  if (!isRecord(document)) return [];
+  const services = isRecord(document.services) ? document.services : {};
+  const issues: Issue[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    const dependsOn = isRecord(service) && Array.isArray(service.dependsOn) ? service.dependsOn : [];
+    dependsOn.forEach((dependency, index) => {
+      if (typeof dependency !== 'string' || !(dependency in services) || dependency === name)
+        issues.push({ path: `services.${name}.dependsOn.${index}`, message: `"${String(dependency)}" is not another configured service` });
+    });
+  }
+  const repositories = isRecord(document.github) && isRecord(document.github.repositories) ? document.github.repositories : {};
+  for (const [repository, service] of Object.entries(repositories)) {
+    if (typeof service !== 'string' || !(service in services))
+      issues.push({ path: `github.repositories.${repository}`, message: `"${String(service)}" is not a configured service` });
+  }
+  return issues;
+}
+
 /** Parse config text (YAML); throws ConfigError listing every problem with its path. */
 export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv = process.env): ConfigFile {
   const document = parseDocument(text);
@@ -100,6 +113,7 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   const substituted = substituteEnv(document.toJS() ?? {}, env, [], issues);
   const parsed = configFileSchema.safeParse(substituted);
   if (!parsed.success) issues.push(...toIssues(parsed.error));
+  issues.push(...crossReferenceIssues(substituted));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
   return parsed.data;
 }
@@ -119,4 +133,12 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
     return { config: parseConfigText('{}', resolved, env), path: resolved, found: false };
   }
   return { config: parseConfigText(readFileSync(resolved, 'utf8'), resolved, env), path: resolved, found: true };
+}
+
+/** Each service's runbook must exist in runbook-content/. */
+export function checkRunbooks(config: ConfigFile, source: string, runbookIds: string[]): void {
+  const issues = Object.entries(config.services)
+    .filter(([, service]) => !runbookIds.includes(service.runbook))
+    .map(([name, service]) => ({ path: `services.${name}.runbook`, message: `no runbook "${service.runbook}" in runbook-content/runbooks (known: ${runbookIds.join(', ')})` }));
+  if (issues.length > 0) throw new ConfigError(source, issues);
 }

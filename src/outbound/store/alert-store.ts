@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
+import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
+import type { RedisKeys } from '../../lib/keys';
+
+export interface AlertStoreOptions {
+  /** How long an alert's state is kept after its last notification. Default 7 days. */
+  retentionMs?: number;
+}
+
+export const DEFAULT_ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
+ * One notification, atomically: several replicas may record the same fingerprint at once.
+ * A notification older than the state (startsAt before the stored one, or a firing resend of the
+ * episode that already resolved) is stale: counted, but the state does not change.
+ * KEYS: alert hash, service index. ARGV: alert json, status, now ms, startsAt ms, retention ms,
+ * fingerprint, index cutoff ms.
+ * Returns {changed, state, count, isNew}.
+ */
+const RECORD = `
+local previous = redis.call('HMGET', KEYS[1], 'state', 'startsAtMs')
+local prevState, prevStart = previous[1], tonumber(previous[2])
+local status, startsAt = ARGV[2], tonumber(ARGV[4])
+local changed, state, stale = 'repeat', status, false
+if not prevState then
+  changed = status == 'firing' and 'new' or 'resolved'
+  redis.call('HSET', KEYS[1], 'firstSeen', ARGV[3])
+elseif startsAt < prevStart or (prevState == 'resolved' and status == 'firing' and startsAt == prevStart) then
+  stale, state = true, prevState
+elseif prevState ~= status then
+  changed = status == 'resolved' and 'resolved' or 'refired'
+end
+if not stale then
+  redis.call('HSET', KEYS[1], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4])
+end
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
+local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[6])
+if changed == 'new' or changed == 'refired' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7])
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return {changed, state, count, prevState and 0 or 1}
+`;
+
+type RecordReply = [AlertChange, AlertStatus, number, number];
+
+interface AlertScripts {
+  firebreakRecordAlert(...args: (string | number)[]): Promise<RecordReply>;
+}
+
+/** Fingerprints become key parts as they are when they are safe, else as their sha1. */
+function keyPart(fingerprint: string): string {
+  return /^[A-Za-z0-9._-]{1,128}$/.test(fingerprint) ? fingerprint : `sha1-${createHash('sha1').update(fingerprint).digest('hex')}`;
+}
+
+const toResult = (fingerprint: string, [changed, state, count, isNew]: RecordReply): RecordedAlert => ({
+  fingerprint,
+  isNew: isNew === 1,
+  changed,
+  state,
+  count,
+});
+
+/** Alert state by fingerprint in a hash, and a sorted set per service scored by last notification. */
+export class RedisAlertStore implements AlertTracker {
+  private readonly redis: Redis & AlertScripts;
+  private readonly retentionMs: number;
+
+  constructor(redis: Redis, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
+    redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 2, lua: RECORD });
+    this.redis = redis as Redis & AlertScripts;
+    this.retentionMs = options.retentionMs ?? DEFAULT_ALERT_RETENTION_MS;
+  }
+
+  async record(alert: Alert, nowMs: number): Promise<RecordedAlert> {
+    return toResult(alert.fingerprint, await this.redis.firebreakRecordAlert(...this.recordArgs(alert, nowMs)));
+  }
+
+  async recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]> {
+    if (alerts.length === 0) return [];
+    const pipeline = this.redis.pipeline() as ChainableCommander & { firebreakRecordAlert(...args: (string | number)[]): unknown };
+    for (const alert of alerts) pipeline.firebreakRecordAlert(...this.recordArgs(alert, nowMs));
+    const replies = (await pipeline.exec()) ?? [];
+    return alerts.map((alert, index) => {
+      const [error, reply] = replies[index] ?? [new Error('no reply from Redis')];
+      if (error) throw error;
+      return toResult(alert.fingerprint, reply as RecordReply);
+    });
+  }
+
+  async get(fingerprint: string): Promise<AlertState | undefined> {
+    return this.parse(await this.redis.hgetall(this.keys.alert(keyPart(fingerprint))));
+  }
+
+  async recent(
+    service: string,
+    { sinceMs = 0, limit = 100, state }: { sinceMs?: number; limit?: number; state?: AlertStatus } = {},
+  ): Promise<AlertState[]> {
+    const found: AlertState[] = [];
+    // Most recently seen first; with a state filter, page on until the page is full.
+    for (let offset = 0; found.length < limit; offset += limit) {
+      const fingerprints = await this.redis.zrevrangebyscore(this.keys.alertsByService(service), '+inf', sinceMs, 'LIMIT', offset, limit);
+      if (fingerprints.length === 0) break;
+      const pipeline = this.redis.pipeline();
+      for (const fingerprint of fingerprints) pipeline.hgetall(this.keys.alert(keyPart(fingerprint)));
+      for (const [, hash] of (await pipeline.exec()) ?? []) {
+        const alert = this.parse(hash as Record<string, string>);
+        if (alert && (!state || alert.state === state)) found.push(alert);
+      }
+    }
+    return found.slice(0, limit);
+  }
+
+  private recordArgs(alert: Alert, nowMs: number): (string | number)[] {
+    return [
+      this.keys.alert(keyPart(alert.fingerprint)),
+      this.keys.alertsByService(alert.service),
+      JSON.stringify(alert),
+      alert.status,
+      nowMs,
+      Date.parse(alert.startsAt),
+      this.retentionMs,
+      alert.fingerprint,
+      nowMs - this.retentionMs,
+    ];
+  }
+
+  private parse(hash: Record<string, string>): AlertState | undefined {
+    if (!hash.alert || !hash.state) return undefined;
+    return {
+      ...(JSON.parse(hash.alert) as Alert),
+      state: hash.state as AlertStatus,
+      firstSeen: new Date(Number(hash.firstSeen)).toISOString(),
+      lastSeen: new Date(Number(hash.lastSeen)).toISOString(),
+      count: Number(hash.count),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../../src/lib/redis-server';
+import { redisUrl, waitFor } from '../../helpers/harness';
+
+const ROOT = resolve(__dirname, '../../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+/** Run `src/main.ts` as the real process; collect its output until it exits or `stop` is called. */
+function runBot(env: Record<string, string>) {
+  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('the bot as a process', () => {
+  it('stops at start with every problem of an invalid config file, naming the keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-config-'));
+    const file = join(dir, 'firebreak.yaml');
+    writeFileSync(file, 'services:\n  checkout:\n    channel: "not a channel"\n    responders: [bob]\n    escalation: [{ after: later, notify: [U0A] }]\n');
+    const bot = runBot({ FIREBREAK_CONFIG: file, REDIS_URL: redisUrl(), PORT: '0' });
+    expect(await bot.exited).toBe(1);
+    const output = bot.output();
+    expect(output).toContain(file);
+    for (const key of ['services.checkout.channel', 'services.checkout.responders.0', 'services.checkout.escalation.0.after']) expect(output).toContain(key);
+  });
+
+  it('names a bad environment variable', async () => {
+    const bot = runBot({ PORT: 'eighty', REDIS_URL: redisUrl() });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('PORT');
+  });
+
+  it('starts with no Slack credentials, serves /healthz and says what it needs', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-data-'));
+    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    try {
+      await waitFor('healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 20_000);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      const slack = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST' });
+      expect(slack.status).toBe(503);
+      await waitFor('setup help', () => bot.output().includes('manifests/slack-app.yaml'));
+      expect(bot.output()).toContain('SLACK_BOT_TOKEN');
+      expect(bot.output()).toContain('SLACK_SIGNING_SECRET');
+      expect(bot.output()).toContain('started a local redis-server');
+    } finally {
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    }
+  });
+});

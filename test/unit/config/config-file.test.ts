@@ -106,3 +106,10 @@ describe('environment', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['LOG_LEVEL', 'PORT', 'SLACK_API_URL', 'SLACK_BOT_TOKEN']);
   });
 });
+
+describe('firebreak.example.yaml', () => {
+  it('is a valid config', () => {
+    const result = loadConfigFile(`${__dirname}/../../../firebreak.example.yaml`, { ROLLBACK_SECRET: 's', FLAGS_TOKEN: 't' });
+    expect(Object.keys(result.config.services)).toEqual(['checkout', 'payments']);
+  });
+});

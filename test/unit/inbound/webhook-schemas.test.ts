@@ -94,13 +94,14 @@ describe('generic deploy', () => {
 });
 
 describe('GitHub deployment_status', () => {
+  type Example = { deployment_status: { state: string } };
   const allExamples = webhookDefinitions.flatMap((definition) =>
-    definition.name === 'deployment_status' ? definition.examples : [],
+    definition.name === 'deployment_status' ? (definition.examples as Example[]) : [],
   );
   const ghesExamples = ['ghes-31', 'ghes-35'].flatMap((dir) => {
     const definitions = JSON.parse(
       readFileSync(require.resolve(`@octokit/webhooks-examples/${dir}/index.json`), 'utf8'),
-    ) as { name: string; examples: unknown[] }[];
+    ) as { name: string; examples: Example[] }[];
     return definitions.filter((d) => d.name === 'deployment_status').flatMap((d) => d.examples);
   });
 

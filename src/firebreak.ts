@@ -12,15 +12,27 @@ import { IncidentService } from './domain/incidents/service';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
+import { startAlertDigestWorker } from './inbound/workers/alert-digests';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
+import { webhookRouter } from './inbound/webhooks/routes';
+import { IntakeService } from './domain/intake/service';
+import type { Alert } from './domain/alerts/model';
+import { analyseAlert } from './domain/correlation/analyse';
+import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
+import { BullAlertDigestScheduler } from './outbound/jobs/alert-digests';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { SlackAlertPublisher } from './outbound/slack/alert-publisher';
+import { RedisAlertStore } from './outbound/store/alert-store';
+import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireEscalation } from './wire-escalation';
+import { wireRemediation } from './wire-remediation';
 
 export interface FirebreakOptions {
   env: Env;
@@ -41,6 +53,16 @@ export interface Firebreak {
   close(): Promise<void>;
 }
 
+/** Wait for every promise to settle, but no longer than `ms`. */
+async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.allSettled(promises), timeout]);
+  clearTimeout(timer);
+}
+
 /** Build and start everything: Redis connections, queues, workers, the HTTP app and Bolt. */
 export async function startFirebreak(options: FirebreakOptions): Promise<Firebreak> {
   const { env, config, content, logger } = options;
@@ -51,13 +73,35 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   const bullConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+  producerConnection.on('error', () => undefined);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   bullConnection.on('error', (err) => logger.warn({ err: err.message }, 'redis (bullmq) connection error'));
-  const queueSettings = { connection: bullConnection, prefix: keys.bullPrefix };
+  const queueSettings = { connection: bullConnection, producer: producerConnection, prefix: keys.bullPrefix };
 
   const incidentEventsQueue = createQueue(QUEUE_NAMES.incidentEvents, queueSettings);
   const repository = new RedisIncidentStore(redis, keys);
+  const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
+  const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+  const remediation = wireRemediation({
+    ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
+    openIncidentFor: (service) => repository.openForService(service),
+    client: () => client,
+    escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
+  });
+  const alertDigestsQueue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
+  const digests = new BullAlertDigestScheduler(alertDigestsQueue, redis, keys);
+  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock });
+  const verdict = (alert: Alert) =>
+    analyseAlert(alert, {
+      deploys,
+      dependencies: config.services[alert.service]?.dependsOn ?? [],
+      policy: { strongMs: content.policy.correlation.strong, possibleMs: content.policy.correlation.possible },
+      quickDiagnosis: content.policy.quickDiagnosis,
+      notARegression: content.policy.notARegression,
+    });
 
   const workers: Worker[] = [];
   const readiness = [
@@ -70,7 +114,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let slack: App | undefined;
   let client: WebClient;
   if (missing.length === 0) {
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys };
+    const verdictFor = async (alert: Alert) => verdictSummary(await verdict(alert));
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
     slack = createSlackApp({ env, httpApp, deps });
     client = slack.client;
   } else {
@@ -79,12 +124,32 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
     });
   }
+  httpApp.use(
+    webhookRouter({ intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET }),
+  );
   finishHttpApp(httpApp, logger);
 
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer], logger }));
+    workers.push(escalation.startWorker());
+    workers.push(remediation.startWorker());
+    const alertPublisher = new SlackAlertPublisher({
+      client,
+      redis,
+      keys,
+      alerts,
+      repository,
+      incidents,
+      digests,
+      config,
+      remediation: () => [],
+      verdict,
+      logger,
+    });
+    workers.push(startAlertDigestWorker({ ...queueSettings, digests, digest: (service) => alertPublisher.digest(service), logger }));
+    await digests.startSweeper();
   }
 
   const server: Server = createServer(httpApp);
@@ -107,9 +172,19 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       server.closeAllConnections();
       await closed;
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
-      await Promise.all(workers.map((w) => w.close()));
-      await incidentEventsQueue.close();
-      await Promise.all([redis.quit().catch(() => undefined), bullConnection.quit().catch(() => undefined)]);
+      // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
+      const redisUp = redis.status === 'ready';
+      await settleWithin(redisUp ? 30_000 : 2_000, [
+        ...workers.map((w) => w.close(!redisUp)),
+        incidentEventsQueue.close(),
+        alertDigestsQueue.close(),
+        escalation.close(),
+        remediation.close(),
+      ]);
+      for (const connection of [redis, bullConnection, producerConnection]) {
+        if (redisUp) await connection.quit().catch(() => connection.disconnect());
+        else connection.disconnect();
+      }
     },
   };
 }

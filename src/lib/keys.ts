@@ -35,13 +35,28 @@ export function redisKeys(prefix = 'fb') {
     alert: (fingerprint: string) => k('alert', fingerprint),
     alertsByService: (service: string) => k('alerts', service),
     webhookEvent: (id: string) => k('webhook-event', id),
+    /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
+    alertsPending: (service: string) => k('alerts-pending', service),
+    alertsPendingServices: () => k('alerts-pending', 'services'),
+    /** The alert card currently shown for a service (no incident yet). */
+    alertCard: (service: string) => k('alert-card', service),
 
     // remediation
     action: (id: string) => k('action', id),
+    /** Which action holds a target (a deploy's rollback, a flag) across alert cards and incidents. */
+    actionTarget: (target: string) => k('action-target', target),
+    /** Audit of remediation clicks and job states for a context without an incident timeline. */
+    remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
+    /** Set once the remediation buttons were offered in an incident's thread. */
+    remediationOffer: (incidentId: string) => k('remediation-offer', incidentId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation
     escalation: (incidentId: string) => k('escalation', incidentId),
+    /** Ids of the incident's timer jobs, so resolve can cancel them all. */
+    escalationTimers: (incidentId: string) => k('escalation', incidentId, 'timers'),
+    /** One step of a fired timer (a DM, a channel line) that must happen once. */
+    escalationStep: (incidentId: string, step: string) => k('escalation', incidentId, 'step', step),
 
     // guard
     guard: (service: string) => k('guard', service),

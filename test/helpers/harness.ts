@@ -31,7 +31,9 @@ export function redisUrl(): string {
 }
 
 /** A running Firebreak on a free port, a real Redis under a fresh prefix, and a fake Slack. */
-export async function startHarness(options: { config?: string; env?: Record<string, string>; clock?: Clock; prefix?: string; workers?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { config?: string; env?: Record<string, string>; clock?: Clock; prefix?: string; workers?: boolean; redisUrl?: string } = {},
+): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
   const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -53,12 +55,12 @@ export async function startHarness(options: { config?: string; env?: Record<stri
     env,
     config,
     content,
-    redisUrl: redisUrl(),
+    redisUrl: options.redisUrl ?? redisUrl(),
     logger: createLogger(env.LOG_LEVEL),
     clock: options.clock,
     workers: options.workers,
   });
-  const redis = new Redis(redisUrl());
+  const redis = new Redis(options.redisUrl ?? redisUrl());
   return {
     app,
     url: app.url,

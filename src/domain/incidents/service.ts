@@ -81,6 +81,10 @@ export class IncidentService {
     return incident;
   }
 
+  openIncidentForService(service: string): Promise<Incident | undefined> {
+    return this.repository.openForService(service);
+  }
+
   findByChannel(channelId: string): Promise<Incident | undefined> {
     return this.repository.findByChannel(channelId);
   }

@@ -2,7 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
+import type { AlertState } from '../../domain/alerts/model';
+import type { AlertTracker } from '../../domain/alerts/ports';
+import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
+import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
 
@@ -15,4 +19,11 @@ export interface SlackDeps {
   logger: Logger;
   redis: Redis;
   keys: RedisKeys;
+  alerts: AlertTracker;
+  /** The alert's verdict in one line ("Strong suspect: checkout v1.2.3 …"). */
+  verdictFor(alert: AlertState): Promise<string>;
+  /** Acknowledge, escalate now, join channel, postmortem scheduled. */
+  escalation: EscalationService;
+  /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
+  remediation: RemediationRequests;
 }

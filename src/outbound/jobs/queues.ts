@@ -3,6 +3,11 @@ import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 /** Every BullMQ queue Firebreak uses. */
 export const QUEUE_NAMES = {
   incidentEvents: 'incident-events',
+  alertDigests: 'alert-digests',
+  /** Escalation levels, reminders of them, update and postmortem reminders (delayed jobs). */
+  timers: 'timers',
+  /** Rollback and Disable flag actions, one job per action (deterministic id). */
+  remediation: 'remediation',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -19,10 +24,16 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 export interface QueueSettings {
+  /** For workers: retries forever (maxRetriesPerRequest: null), as BullMQ requires. */
   connection: ConnectionOptions;
+  /** For producers: fails fast when Redis is down, so an HTTP request can answer 503 instead of hanging. */
+  producer?: ConnectionOptions;
   prefix: string;
 }
 
 export function createQueue(name: QueueName, settings: QueueSettings): Queue {
-  return new Queue(name, { connection: settings.connection, prefix: settings.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queue = new Queue(name, { connection: settings.producer ?? settings.connection, prefix: settings.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  // Connection errors are reported by the connection's own listener; without this BullMQ prints them raw.
+  queue.on('error', () => undefined);
+  return queue;
 }

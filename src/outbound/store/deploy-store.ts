@@ -7,7 +7,7 @@ import type { RedisKeys } from '../../lib/keys';
 export interface DeployStoreOptions {
   /** How long deploys are kept, by their timestamp. Default 30 days. */
   retentionMs?: number;
-  /** Stands in for the clock in tests. */
+  /** "Now" in epoch ms, for retention trimming. Default `Date.now`. */
   now?: () => number;
 }
 

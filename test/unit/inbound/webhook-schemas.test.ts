@@ -241,6 +241,12 @@ describe('Argo CD notification', () => {
     });
   });
 
+  it('reports a rollback that failed or still runs as such', () => {
+    const rollback = fixture('argocd', 'rollback') as object;
+    expect(deploysOf('argocd', { ...rollback, phase: 'Failed' })[0]).toMatchObject({ status: 'failed', version: '4b2a90c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3' });
+    expect(deploysOf('argocd', { ...rollback, phase: 'Running' })[0]?.status).toBe('started');
+  });
+
   it.each([
     [{ phase: 'Failed' }, 'failed'],
     [{ phase: 'Error' }, 'failed'],

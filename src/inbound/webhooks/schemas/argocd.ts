@@ -38,9 +38,9 @@ import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, template
  * revision taken out. Optional keys may be left out, or render "" or "<no value>"; "strategy" may be
  * added (blue-green | canary | rolling | direct; default rolling, Kubernetes' own).
  *
- * Status: operation rollback → rolled_back (the version recorded is previousRevision, the one taken
- * out, when given); else phase Succeeded → succeeded, Failed/Error → failed, Running/Terminating →
- * started; without a phase, syncStatus Synced → succeeded, anything else → started.
+ * Status: phase Succeeded → succeeded, Failed/Error → failed, Running/Terminating → started; without
+ * a phase, syncStatus Synced → succeeded, anything else → started. A succeeded operation "rollback"
+ * is rolled_back, recorded against previousRevision (the revision taken out) when given.
  */
 export const argocdSchema = z.object({
   app: nonEmpty,
@@ -70,8 +70,13 @@ export interface ArgocdOptions extends ReceiveOptions {
 
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
 
+/** A rollback counts once it has succeeded; one that failed or still runs is reported as such. */
 function statusOf(n: ArgocdNotification): DeployStatus {
-  if (n.operation === 'rollback') return 'rolled_back';
+  const status = syncStatusOf(n);
+  return n.operation === 'rollback' && status === 'succeeded' ? 'rolled_back' : status;
+}
+
+function syncStatusOf(n: ArgocdNotification): DeployStatus {
   switch (n.phase) {
     case 'Succeeded':
       return 'succeeded';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertFingerprint, normaliseSeverity, type Alert, type AlertStatus } from '../../../domain/alerts/model';
 import { ValidationError } from '../../../lib/errors';
-import { numberFrom, templated, templatedText } from './common';
+import { isoTimestamp, numberFrom, templated, templatedText } from './common';
 
 /**
  * POST /webhooks/datadog — a Datadog webhook. Datadog lets you template the body; set the
@@ -40,16 +40,13 @@ const TRANSITIONS: Record<string, AlertStatus> = {
   'recovered': 'resolved',
 };
 
-/** "$DATE" is epoch milliseconds; epoch seconds and ISO 8601 are taken too. */
-const dateSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const text = String(value).trim();
-  const epoch = /^\d+$/.test(text) ? Number(text) : undefined;
-  const ms = epoch === undefined ? Date.parse(text) : epoch < 1e11 ? epoch * 1000 : epoch;
-  if (!Number.isFinite(ms) || (epoch === undefined && !/\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text))) {
-    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds ($DATE) or an ISO 8601 date-time' });
-    return z.NEVER;
-  }
-  return new Date(ms).toISOString();
+/** "$DATE" is epoch milliseconds (seconds are taken too, by their size); ISO 8601 works as well. */
+const epochSchema = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)])
+  .transform((epoch) => new Date(epoch < 1e11 ? epoch * 1000 : epoch).toISOString());
+
+const dateSchema = z.union([epochSchema, isoTimestamp], {
+  error: 'must be epoch milliseconds ($DATE) or an ISO 8601 date-time',
 });
 
 export const datadogSchema = z.object({

@@ -5,6 +5,8 @@ import { severityIdSchema, type Incident } from '../../../../domain/incidents/mo
 import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
+import { escalationSubcommands } from './escalation';
+import { remediationSubcommands } from './remediation';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -24,6 +26,8 @@ const NEEDS_INCIDENT = (name: string) =>
 
 export function incidentCommand(deps: SlackDeps) {
   const { incidents, content, config, clock } = deps;
+  const escalation = escalationSubcommands(deps);
+  const remediation = remediationSubcommands(deps);
 
   const inIncident = (name: string, run: (incident: Incident, invocation: Invocation) => Promise<string>): Subcommand =>
     async (invocation) => (invocation.incident ? run(invocation.incident, invocation) : NEEDS_INCIDENT(name));
@@ -82,6 +86,11 @@ export function incidentCommand(deps: SlackDeps) {
       if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
       return [`*${runbook.title}* — ${runbook.whenToUse}`, ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
     },
+    ack: inIncident('ack', escalation.ack),
+    escalate: inIncident('escalate', escalation.escalate),
+    postmortem: inIncident('postmortem', escalation.postmortem),
+    rollback: remediation.rollback,
+    flag: remediation.flag,
     help: async () => HELP_TEXT,
   };
 

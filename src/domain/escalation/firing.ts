@@ -1,0 +1,167 @@
+import type { Clock } from '../../lib/clock';
+import { humanDuration } from '../../lib/human-duration';
+import { NotFoundError } from '../../lib/errors';
+import { isOpen, SYSTEM_ACTOR, type Incident } from '../incidents/model';
+import type { IncidentService } from '../incidents/service';
+import { levelName, plainMention, reasonText, targetsText } from './describe';
+import type { EscalationDefaults, EscalationPolicy, EscalationReason, LevelNotice, ServiceEscalationSettings } from './model';
+import { renotifyTimer, updateReminderTimer } from './plan';
+import {
+  acknowledgementOf,
+  announcedInChannel,
+  ladderAnchor,
+  levelDueAt,
+  postmortemDueAt,
+  resolvePolicy,
+  silenceStart,
+  timerReason,
+  updateInterval,
+  updateReminderDueAt,
+} from './policy';
+import type { EscalationNotifier, EscalationStore, TimerScheduler } from './ports';
+import { timerStep, type EscalationTimer, type PostmortemTimer, type Timer, type UpdateReminderTimer } from './timers';
+
+export interface EscalationDeps {
+  incidents: IncidentService;
+  store: EscalationStore;
+  scheduler: TimerScheduler;
+  notifier: EscalationNotifier;
+  /** Per-service settings (config file `services`). */
+  services: Record<string, ServiceEscalationSettings>;
+  defaults: EscalationDefaults;
+  clock: Clock;
+}
+
+/** What firing a timer did: acted, skipped (and why), or found itself early and must wait. */
+export type FireResult = { fired: true } | { fired: false; why: string; notBefore?: Date };
+
+/** A timer up to this early (clock skew between replicas) counts as on time. */
+const EARLY_TOLERANCE_MS = 250;
+
+const skipped = (why: string): FireResult => ({ fired: false, why });
+
+export function serviceSettings(incident: Incident, deps: Pick<EscalationDeps, 'services'>): ServiceEscalationSettings | undefined {
+  return incident.service ? deps.services[incident.service] : undefined;
+}
+
+export function policyFor(incident: Incident, deps: Pick<EscalationDeps, 'services' | 'defaults'>): EscalationPolicy {
+  return resolvePolicy(serviceSettings(incident, deps), deps.defaults.escalation);
+}
+
+/**
+ * What happens when a timer fires. It re-reads the incident and its ladder first: nothing fires
+ * into a resolved incident, a stale timer (earlier ladder, older update) does nothing, and every
+ * step (each DM, the channel line, the timeline entry) runs once even if the job is retried.
+ */
+export class TimerFiring {
+  constructor(private readonly deps: EscalationDeps) {}
+
+  async fire(timer: Timer): Promise<FireResult> {
+    const incident = await this.find(timer.incidentId);
+    if (!incident) return skipped('the incident does not exist');
+    switch (timer.kind) {
+      case 'escalation':
+        return this.escalate(incident, timer);
+      case 'update-reminder':
+        return this.remindUpdate(incident, timer);
+      case 'postmortem-reminder':
+        return this.remindPostmortem(incident, timer);
+    }
+  }
+
+  private async escalate(incident: Incident, timer: EscalationTimer): Promise<FireResult> {
+    const { store, notifier, scheduler, clock } = this.deps;
+    if (!isOpen(incident)) return skipped('the incident is resolved');
+    const state = await store.get(incident.id);
+    if (state.epoch !== timer.epoch) return skipped('the timer belongs to an earlier ladder');
+    const policy = policyFor(incident, this.deps);
+    const level = policy.levels[timer.level - 1];
+    if (!level) return skipped(`level ${timer.level} is no longer configured`);
+    const now = clock.now();
+    if (timer.round === 0 && !timer.escalatedBy) {
+      const due = levelDueAt(policy, level, incident.severity, ladderAnchor(incident, state));
+      if (due.getTime() - now.getTime() > EARLY_TOLERANCE_MS) return { fired: false, why: 'not due yet', notBefore: due };
+    }
+    if (timer.round > 0 && acknowledgementOf(state, level.level)) return skipped('the level was acknowledged');
+
+    const notifiedAt =
+      timer.round === 0 ? await store.markNotified(incident.id, timer.epoch, level.level, now.toISOString()) : (state.notified[level.level] ?? now.toISOString());
+    const reason: EscalationReason = timer.escalatedBy ? { kind: 'manual', by: timer.escalatedBy } : timerReason(policy, level, incident.severity);
+    const notice: LevelNotice = { incident, level, epoch: timer.epoch, round: timer.round, reason, latestUpdate: await this.latestUpdate(incident), now };
+    const users = await notifier.expand(level.notify);
+    if (!(await this.stillOpen(incident.id))) return skipped('the incident was resolved meanwhile');
+
+    for (const user of users) await store.once(incident.id, timerStep(timer, `dm-${user}`), () => notifier.directMessage(user, notice));
+    if (timer.round === 0 && announcedInChannel(level, reason)) {
+      await store.once(incident.id, timerStep(timer, 'channel'), () => notifier.escalationLine(notice));
+    }
+    const text =
+      timer.round === 0
+        ? `Escalated to ${levelName(level)}: ${targetsText(level, plainMention)} — ${reasonText(reason, plainMention)}`
+        : `Re-notified ${levelName(level)} (reminder ${timer.round}, not acknowledged): ${targetsText(level, plainMention)}`;
+    await store.once(incident.id, timerStep(timer, 'timeline'), () =>
+      this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'escalation', text, { level: level.level, round: timer.round, epoch: timer.epoch, users, reason }),
+    );
+
+    if (users.length > 0 && !acknowledgementOf(await store.get(incident.id), level.level)) {
+      await scheduler.schedule(renotifyTimer(timer, notifiedAt, policy.renotifyEvery));
+    }
+    return { fired: true };
+  }
+
+  private async remindUpdate(incident: Incident, timer: UpdateReminderTimer): Promise<FireResult> {
+    const { store, notifier, scheduler, clock } = this.deps;
+    if (!isOpen(incident)) return skipped('the incident is resolved');
+    const state = await store.get(incident.id);
+    if (state.epoch !== timer.epoch) return skipped('the timer belongs to an earlier ladder');
+    if (incident.updateCount !== timer.updateCount) return skipped('an update was posted since');
+    const every = updateInterval(serviceSettings(incident, this.deps), this.deps.defaults);
+    const anchor = ladderAnchor(incident, state);
+    const now = clock.now();
+    const due = updateReminderDueAt(incident, anchor, every, timer.round);
+    if (due.getTime() - now.getTime() > EARLY_TOLERANCE_MS) return { fired: false, why: 'not due yet', notBefore: due };
+
+    const silentFor = now.getTime() - silenceStart(incident, anchor).getTime();
+    await store.once(incident.id, timerStep(timer, 'channel'), () => notifier.updateReminder({ incident, silentFor, interval: every, epoch: timer.epoch }));
+    await store.once(incident.id, timerStep(timer, 'timeline'), () =>
+      this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'reminder', `Update reminder to ${plainMention(incident.commanderId)}: no update for ${humanDuration(silentFor)}`, {
+        round: timer.round,
+      }),
+    );
+    await scheduler.schedule(updateReminderTimer(incident, state, every, timer.round + 1));
+    return { fired: true };
+  }
+
+  private async remindPostmortem(incident: Incident, timer: PostmortemTimer): Promise<FireResult> {
+    const { store, notifier } = this.deps;
+    if (incident.status !== 'resolved' || incident.resolvedAt !== timer.resolvedAt) return skipped('the incident was reopened');
+    const state = await store.get(incident.id);
+    if (state.postmortemScheduled) return skipped('the postmortem is scheduled');
+    const dueAt = postmortemDueAt(timer.resolvedAt, this.deps.defaults.postmortem);
+    await store.once(incident.id, timerStep(timer, 'channel'), () => notifier.postmortem({ incident, kind: 'reminder', dueAt }));
+    await store.once(incident.id, timerStep(timer, 'timeline'), () =>
+      this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'reminder', `Postmortem reminder to ${plainMention(incident.commanderId)}: due by ${dueAt.toISOString()}`),
+    );
+    return { fired: true };
+  }
+
+  private async find(incidentId: string): Promise<Incident | undefined> {
+    try {
+      return await this.deps.incidents.get(incidentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async stillOpen(incidentId: string): Promise<boolean> {
+    const incident = await this.find(incidentId);
+    return incident !== undefined && isOpen(incident);
+  }
+
+  private async latestUpdate(incident: Incident): Promise<string | undefined> {
+    if (incident.updateCount === 0) return undefined;
+    const timeline = await this.deps.incidents.timeline(incident.id);
+    return timeline.filter((entry) => entry.kind === 'update').at(-1)?.text;
+  }
+}

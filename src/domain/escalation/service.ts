@@ -1,0 +1,169 @@
+import { NotFoundError } from '../../lib/errors';
+import { isOpen, SYSTEM_ACTOR, type Incident } from '../incidents/model';
+import type { IncidentEvent } from '../incidents/events';
+import { levelName } from './describe';
+import { policyFor, serviceSettings, TimerFiring, type EscalationDeps, type FireResult } from './firing';
+import type { Acknowledgement, EscalationLevel, EscalationState } from './model';
+import { ladderTimers, manualEscalationTimer, postmortemTimer, updateReminderTimer } from './plan';
+import { currentLevel, postmortemDueAt, updateInterval } from './policy';
+import { timerId, timerPrefix, type Timer } from './timers';
+
+export type AcknowledgeResult =
+  | { kind: 'acknowledged'; level: number }
+  | { kind: 'already'; level: number; ack: Acknowledgement }
+  | { kind: 'nothing-yet' }
+  | { kind: 'resolved' }
+  | { kind: 'stale' };
+
+export type EscalateResult =
+  | { kind: 'escalating'; level: EscalationLevel }
+  | { kind: 'already'; level: number }
+  | { kind: 'top'; level: number }
+  | { kind: 'resolved' }
+  | { kind: 'stale' };
+
+/**
+ * Escalation on a timer: reacts to incident events by scheduling, moving and cancelling durable
+ * timers; fires them (see TimerFiring); and takes acknowledgements and manual escalations.
+ */
+export class EscalationService {
+  private readonly firing: TimerFiring;
+
+  constructor(private readonly deps: EscalationDeps) {
+    this.firing = new TimerFiring(deps);
+  }
+
+  fire(timer: Timer): Promise<FireResult> {
+    return this.firing.fire(timer);
+  }
+
+  /** An incident event handler: every branch is safe to run twice (event jobs are retried). */
+  async handle(event: IncidentEvent): Promise<void> {
+    // Act on the incident as it is now, not as it was when the event was published.
+    const incident = await this.find(event.incident.id);
+    if (!incident) return;
+    switch (event.type) {
+      case 'opened':
+        if (!isOpen(incident)) return;
+        await this.scheduleLadder(incident);
+        return this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
+      case 'severity-changed':
+        if (isOpen(incident)) await this.scheduleLadder(incident);
+        return;
+      case 'updated':
+        if (isOpen(incident)) await this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
+        return;
+      case 'resolved':
+        return this.onResolved(incident);
+      case 'reopened':
+        return this.onReopened(incident, event.sequence);
+      case 'commander-changed':
+        return; // reminders read the commander when they fire
+    }
+  }
+
+  /** `/incident ack` (the current level) or the Acknowledge button (its level). */
+  async acknowledge(incidentId: string, by: string, button?: { level: number; epoch: number }): Promise<AcknowledgeResult> {
+    const { incidents, store, scheduler, notifier, clock } = this.deps;
+    const incident = await incidents.get(incidentId);
+    if (!isOpen(incident)) return { kind: 'resolved' };
+    const state = await store.get(incidentId);
+    if (button && button.epoch !== state.epoch) return { kind: 'stale' };
+    const level = button?.level ?? currentLevel(state);
+    if (level === 0) return { kind: 'nothing-yet' };
+    const result = await store.acknowledge(incidentId, state.epoch, level, { by, at: clock.now().toISOString() });
+    if (!result.first) return { kind: 'already', level, ack: result.ack };
+    await incidents.note(incidentId, by, 'acknowledged', `Acknowledged escalation level ${level}`, { level, epoch: state.epoch });
+    // Reminders of this level and the ones below stop (they would also see the ack when firing).
+    const prefixes = Array.from({ length: level }, (_, i) => `${timerPrefix.escalationLevel(incidentId, state.epoch, i + 1)}-r`);
+    await scheduler.cancel(incidentId, { prefixes });
+    await notifier.acknowledged(incident, level, result.ack);
+    return { kind: 'acknowledged', level };
+  }
+
+  /** `/incident escalate` (from the current level) or Escalate now (from the button's level): the next level, now. */
+  async escalateNow(incidentId: string, by: string, button?: { level: number; epoch: number }): Promise<EscalateResult> {
+    const { incidents, store, scheduler, clock } = this.deps;
+    const incident = await incidents.get(incidentId);
+    if (!isOpen(incident)) return { kind: 'resolved' };
+    const state = await store.get(incidentId);
+    if (button && button.epoch !== state.epoch) return { kind: 'stale' };
+    const policy = policyFor(incident, this.deps);
+    const current = currentLevel(state);
+    const target = (button?.level ?? current) + 1;
+    const level = policy.levels[target - 1];
+    if (!level) return { kind: 'top', level: policy.levels.length };
+    // Two people pressing at once, or one pressing twice, ask for the same level: one job.
+    if (target <= current) return { kind: 'already', level: target };
+    await scheduler.schedule(manualEscalationTimer(incidentId, state.epoch, target, by, clock.now()));
+    await incidents.note(incidentId, by, 'escalation', `Asked to escalate to ${levelName(level)} now`, { level: target });
+    return { kind: 'escalating', level };
+  }
+
+  /** Join channel: invite the person who pressed it. */
+  async joinChannel(incidentId: string, userId: string): Promise<string | undefined> {
+    const incident = await this.deps.incidents.get(incidentId);
+    if (!incident.channelId) return undefined;
+    await this.deps.notifier.invite(incident.channelId, userId);
+    await this.deps.incidents.note(incidentId, userId, 'joined', 'Joined the channel from an escalation');
+    return incident.channelId;
+  }
+
+  /** `/incident postmortem scheduled`: no postmortem reminder for this incident. */
+  async markPostmortemScheduled(incidentId: string, by: string): Promise<{ first: boolean; ack: Acknowledgement }> {
+    const { incidents, store, scheduler, clock } = this.deps;
+    await incidents.get(incidentId);
+    const result = await store.markPostmortemScheduled(incidentId, { by, at: clock.now().toISOString() });
+    if (result.first) {
+      await scheduler.cancel(incidentId, { prefixes: [timerPrefix.postmortemReminder(incidentId)] });
+      await incidents.note(incidentId, by, 'postmortem', 'Postmortem marked as scheduled');
+    }
+    return result;
+  }
+
+  private async find(incidentId: string): Promise<Incident | undefined> {
+    try {
+      return await this.deps.incidents.get(incidentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async scheduleLadder(incident: Incident): Promise<void> {
+    const state = await this.deps.store.get(incident.id);
+    for (const timer of ladderTimers(incident, state, policyFor(incident, this.deps))) await this.deps.scheduler.schedule(timer);
+  }
+
+  /** Each update starts a new silence: its reminder replaces the previous one. */
+  private async scheduleUpdateReminder(incident: Incident, state: EscalationState): Promise<void> {
+    const every = updateInterval(serviceSettings(incident, this.deps), this.deps.defaults);
+    const timer = updateReminderTimer(incident, state, every);
+    await this.deps.scheduler.schedule(timer);
+    await this.deps.scheduler.cancel(incident.id, { prefixes: [timerPrefix.updateReminder(incident.id)], except: [timerId(timer)] });
+  }
+
+  private async onResolved(incident: Incident): Promise<void> {
+    const { store, scheduler, notifier, incidents, defaults } = this.deps;
+    if (isOpen(incident)) return; // reopened since: the reopen handles its timers
+    await scheduler.cancel(incident.id);
+    const timer = postmortemTimer(incident, defaults.postmortem);
+    if (!timer) return;
+    const dueAt = postmortemDueAt(timer.resolvedAt, defaults.postmortem);
+    await store.once(incident.id, `${timerId(timer)}-announce`, () => notifier.postmortem({ incident, kind: 'announcement', dueAt }));
+    await store.once(incident.id, `${timerId(timer)}-announce-timeline`, () =>
+      incidents.note(incident.id, SYSTEM_ACTOR, 'postmortem', `Postmortem due by ${dueAt.toISOString()}`, { dueAt: dueAt.toISOString() }),
+    );
+    if (!(await store.get(incident.id)).postmortemScheduled) await scheduler.schedule(timer);
+  }
+
+  /** A reopened incident climbs a fresh ladder counted from now. */
+  private async onReopened(incident: Incident, sequence: number): Promise<void> {
+    if (!isOpen(incident)) return; // resolved again since
+    const state = await this.deps.store.restart(incident.id, sequence, this.deps.clock.now().toISOString());
+    if (state.epoch !== sequence) return; // reopened again since: that reopen owns the ladder
+    await this.deps.scheduler.cancel(incident.id, { prefixes: [timerPrefix.postmortemReminder(incident.id)] });
+    await this.scheduleLadder(incident);
+    await this.scheduleUpdateReminder(incident, state);
+  }
+}

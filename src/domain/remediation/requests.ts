@@ -1,0 +1,237 @@
+import type { Clock } from '../../lib/clock';
+import { endsVersion, type Deploy } from '../deploys/model';
+import type {
+  ActionQueue,
+  ActionStore,
+  AuditLog,
+  ContextLookup,
+  DeployLookup,
+  GroupDirectory,
+  RemediationCatalog,
+  RemediationNotifier,
+  ServiceRemediation,
+} from './action-ports';
+import {
+  blockingStates,
+  describeAction,
+  remediationActionId,
+  remediationTargetKey,
+  type ActionRecord,
+  type ActionSpec,
+  type ContextRef,
+  type RemediationKind,
+  type Thread,
+} from './model';
+
+/** A Rollback or Disable flag button pressed (or its command), as the Slack edge parsed it. */
+export interface Click {
+  kind: RemediationKind;
+  service: string;
+  deployId?: string;
+  flagKey?: string;
+  context: ContextRef;
+  actor: string;
+  thread: Thread;
+}
+
+export type RequestOutcome =
+  | { outcome: 'queued'; record: ActionRecord }
+  /** Somebody already asked: `record` says who and how far it got; `elsewhere` when from another card or thread. */
+  | { outcome: 'already'; record: ActionRecord; elsewhere: boolean }
+  | { outcome: 'refused'; reason: string };
+
+export interface RemediationRequestDeps {
+  catalog: RemediationCatalog;
+  deploys: DeployLookup;
+  store: ActionStore;
+  queue: ActionQueue;
+  audit: AuditLog;
+  directory: GroupDirectory;
+  contexts: ContextLookup;
+  notifier: RemediationNotifier;
+  clock: Clock;
+}
+
+type Built = { spec: Omit<ActionSpec, 'run'> } | { refusal: string };
+
+export type Prepared = { refusal: string } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
+
+const verb = (kind: RemediationKind) => (kind === 'rollback' ? 'roll back' : 'disable flags of');
+const mentionTarget = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+
+/**
+ * The click side: checks, authorises and enqueues; only Redis round trips (and a cached user-group
+ * lookup), so the Slack handler stays fast. The job does the rest.
+ */
+export class RemediationRequests {
+  constructor(private readonly deps: RemediationRequestDeps) {}
+
+  async request(click: Click): Promise<RequestOutcome> {
+    const { catalog, store, queue, audit } = this.deps;
+    const refuse = async (reason: string): Promise<RequestOutcome> => {
+      const what = click.kind === 'rollback' ? 'rollback' : `disabling flag ${click.flagKey ?? ''}`.trim();
+      await audit.record(click.context, {
+        actor: click.actor,
+        text: `Refused ${what} of ${click.service} for ${mentionTarget(click.actor)}: ${reason}`,
+        data: { remediation: 'refused', kind: click.kind, service: click.service, deployId: click.deployId, flagKey: click.flagKey, reason },
+      });
+      return { outcome: 'refused', reason };
+    };
+    const settings = catalog.service(click.service);
+    if (!settings) return refuse(`${click.service} is not a configured service`);
+    const denied = await this.authorise(click, settings);
+    if (denied) return refuse(denied);
+    const built = await this.build(click, settings);
+    if ('refusal' in built) return refuse(built.refusal);
+
+    const claim = await store.claim(built.spec, remediationTargetKey(built.spec), blockingStates(built.spec.kind));
+    const { record } = claim;
+    if (claim.outcome === 'claimed') {
+      await queue.enqueue(record.spec);
+      await audit.record(click.context, {
+        actor: click.actor,
+        text: `${mentionTarget(click.actor)} asked for the ${describeAction(record.spec)}${record.spec.run > 1 ? ` (run ${record.spec.run})` : ''}`,
+        data: { remediation: 'requested', actionId: record.spec.id, run: record.spec.run },
+      });
+      return { outcome: 'queued', record };
+    }
+    // A handler that died between claiming and enqueueing left a queued action without a job: the
+    // next click re-adds it (a no-op when the job exists: its id is the action's).
+    if (claim.outcome === 'taken' && record.progress.state === 'queued') await queue.enqueue(record.spec);
+    await audit.record(click.context, {
+      actor: click.actor,
+      text: `${mentionTarget(click.actor)} asked again for the ${describeAction(record.spec)}: already ${record.progress.state}, started by ${mentionTarget(record.spec.actor)}`,
+      data: { remediation: 'duplicate', actionId: record.spec.id, state: record.progress.state, conflict: claim.outcome === 'conflict' },
+    });
+    return { outcome: 'already', record, elsewhere: claim.outcome === 'conflict' };
+  }
+
+  /**
+   * Post the status message the claim reserved for the clicker (after Slack was acknowledged), as
+   * queued: the worker waits for it and only ever updates it, so the thread reads in order.
+   */
+  async showQueued(record: ActionRecord): Promise<void> {
+    const { store, notifier, clock } = this.deps;
+    const current = await store.get(record.spec.id);
+    if (!current || current.spec.run !== record.spec.run || current.statusTs) return;
+    const ts = await notifier.postStatus(record, clock.now());
+    await store.setStatusTs(record.spec.id, record.spec.run, ts);
+  }
+
+  /**
+   * Before offering buttons from a command: may `actor` act, and on which deploy (the incident's
+   * suspect, else the service's latest)? A refusal is audited like a refused click.
+   */
+  async prepare(input: Pick<Click, 'kind' | 'service' | 'actor' | 'context'> & { suspectDeployId?: string }): Promise<Prepared> {
+    const settings = this.deps.catalog.service(input.service);
+    const refusal = await (async () => {
+      if (!settings) return `${input.service} is not a configured service`;
+      const denied = await this.authorise(input, settings);
+      if (denied) return denied;
+      if (input.kind === 'rollback' && !settings.rollback) return `${input.service} has no rollback executor configured (services.${input.service}.rollback)`;
+      if (input.kind === 'disable-flag' && !settings.flags) return `${input.service} has no flag provider configured (services.${input.service}.flags)`;
+      return undefined;
+    })();
+    if (refusal || !settings) {
+      const reason = refusal ?? 'unknown service';
+      await this.deps.audit.record(input.context, {
+        actor: input.actor,
+        text: `Refused ${input.kind === 'rollback' ? 'rollback' : 'disabling a flag'} of ${input.service} for ${mentionTarget(input.actor)}: ${reason}`,
+        data: { remediation: 'refused', kind: input.kind, service: input.service, reason },
+      });
+      return { refusal: reason };
+    }
+    const deploy = await this.suspectDeploy(input.service, input.suspectDeployId);
+    const targetMs = deploy ? this.deps.catalog.rollbackTargetMs(deploy.strategy) : undefined;
+    return { deploy, environment: deploy?.environment ?? settings.environment, targetMs };
+  }
+
+  /** The deploy an incident most likely comes from: its suspect, else the service's latest deploy. */
+  async suspectDeploy(service: string, suspectDeployId?: string): Promise<Deploy | undefined> {
+    const suspect = suspectDeployId ? await this.deps.deploys.get(suspectDeployId) : undefined;
+    if (suspect && suspect.service === service) return suspect;
+    const settings = this.deps.catalog.service(service);
+    return settings ? this.deps.deploys.latest(service, settings.environment) : undefined;
+  }
+
+  /** Undefined when `actor` may act on the service, else why not. */
+  async authorise(click: Pick<Click, 'actor' | 'kind' | 'service'>, settings: ServiceRemediation): Promise<string | undefined> {
+    const { responders } = settings;
+    if (responders.length === 0) {
+      return `${click.service} has no responders configured, so nobody may ${verb(click.kind)} it from Slack (services.${click.service}.responders)`;
+    }
+    if (responders.includes(click.actor)) return undefined;
+    for (const group of responders.filter((id) => id.startsWith('S'))) {
+      let members: string[];
+      try {
+        members = await this.deps.directory.groupMembers(group);
+      } catch (error) {
+        return `could not check membership of ${mentionTarget(group)} (${error instanceof Error ? error.message : String(error)}); try again`;
+      }
+      if (members.includes(click.actor)) return undefined;
+    }
+    return `only ${click.service}'s responders may ${verb(click.kind)} it: ${responders.map(mentionTarget).join(', ')}`;
+  }
+
+  private async build(click: Click, settings: ServiceRemediation): Promise<Built> {
+    const [info, deploy] = await Promise.all([
+      this.deps.contexts.describe(click.context),
+      click.deployId ? this.deps.deploys.get(click.deployId) : Promise.resolve(undefined),
+    ]);
+    const common = {
+      service: click.service,
+      context: click.context,
+      incidentId: click.context.kind === 'incident' ? click.context.id : info?.incidentId,
+      actor: click.actor,
+      requestedAt: this.deps.clock.now().toISOString(),
+      reason: info?.title ?? `requested from Slack by <@${click.actor}>`,
+      thread: click.thread,
+    };
+    if (click.kind === 'disable-flag') {
+      if (!settings.flags) return { refusal: `${click.service} has no flag provider configured (services.${click.service}.flags)` };
+      if (!click.flagKey) return { refusal: 'no flag was named' };
+      return {
+        spec: {
+          ...common,
+          id: remediationActionId('disable-flag', click.context, click.flagKey),
+          kind: 'disable-flag',
+          environment: deploy?.environment ?? settings.environment,
+          deployId: deploy?.id,
+          flagKey: click.flagKey,
+          retry: { attempts: settings.flags.attempts, backoffMs: settings.flags.backoffMs },
+        },
+      };
+    }
+    if (!settings.rollback) return { refusal: `${click.service} has no rollback executor configured (services.${click.service}.rollback)` };
+    const refusal = await this.rollbackRefusal(click, deploy);
+    if (refusal || !deploy?.previousVersion) return { refusal: refusal ?? 'no previous version' };
+    return {
+      spec: {
+        ...common,
+        id: remediationActionId('rollback', click.context, deploy.id),
+        kind: 'rollback',
+        environment: deploy.environment,
+        deployId: deploy.id,
+        fromVersion: deploy.version,
+        toVersion: deploy.previousVersion,
+        strategy: deploy.strategy,
+        retry: { attempts: settings.rollback.attempts, backoffMs: settings.rollback.backoffMs },
+      },
+    };
+  }
+
+  /** A rollback only makes sense for the live version of a deploy we know the predecessor of. */
+  private async rollbackRefusal(click: Click, deploy: Deploy | undefined): Promise<string | undefined> {
+    if (!click.deployId) return 'no deploy was named';
+    if (!deploy) return `deploy ${click.deployId} is no longer known (deploys are kept for the retention period)`;
+    if (deploy.service !== click.service) return `deploy ${deploy.id} belongs to ${deploy.service}, not ${click.service}`;
+    if (!deploy.previousVersion) return `${deploy.service} ${deploy.version} has no known previous version to go back to`;
+    if (endsVersion(deploy.status)) return `${deploy.service} ${deploy.version} is not live (${deploy.status.replace('_', ' ')})`;
+    const latest = await this.deps.deploys.latest(deploy.service, deploy.environment);
+    if (latest && latest.version !== deploy.version) {
+      return `${deploy.service} was deployed again since (${latest.version} is the latest in ${deploy.environment}); rolling back ${deploy.version} would undo that too`;
+    }
+    if (latest && endsVersion(latest.status)) return `${deploy.service} ${deploy.version} is not live any more (${latest.status.replace('_', ' ')})`;
+    return undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { DISABLE_FLAG_ACTION } from '../../../../blocks/remediation';
+import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../../blocks/remediation-ids';
+import { alreadyStartedText, refusedText } from '../../../../blocks/remediation-status';
+import type { RemediationKind, Thread } from '../../../../domain/remediation/model';
+import type { RequestOutcome } from '../../../../domain/remediation/requests';
+import type { SlackDeps } from '../../deps';
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
+
+function parseValue(action: unknown) {
+  const button = buttonSchema.safeParse(action);
+  if (!button.success) return undefined;
+  try {
+    const parsed = remediationButtonValueSchema.safeParse(JSON.parse(button.data.value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** In the clicked message's thread; at the channel's top level for an ephemeral message (the command's). */
+function threadOf(body: BlockAction): Thread | undefined {
+  const channel = body.channel?.id ?? (typeof body.container.channel_id === 'string' ? body.container.channel_id : undefined);
+  if (!channel) return undefined;
+  if (body.container.is_ephemeral === true) return { channel };
+  const message = body.message as { ts?: string; thread_ts?: string } | undefined;
+  const ts = message?.thread_ts ?? message?.ts ?? (typeof body.container.message_ts === 'string' ? body.container.message_ts : undefined);
+  return ts ? { channel, threadTs: ts } : { channel };
+}
+
+/**
+ * Rollback / Disable flag pressed (after its confirm dialog). Slack is acknowledged first; then the
+ * click is validated, authorised and enqueued (Redis only). A click that starts nothing new is
+ * answered privately with who started the action and how far it got.
+ */
+export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
+  return async ({ ack, action, body, respond, logger }: ActionArgs): Promise<void> => {
+    await ack();
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const value = parseValue(action);
+    const thread = threadOf(body);
+    if (!value || !thread || (kind === 'disable-flag' && !value.flagKey)) {
+      await tell('This button is not one I can act on (it may come from an older version of Firebreak). Use `/incident rollback` instead.');
+      return;
+    }
+    let outcome: RequestOutcome;
+    try {
+      outcome = await deps.remediation.request({
+        kind,
+        service: value.service,
+        deployId: value.deployId || undefined,
+        flagKey: value.flagKey,
+        context: value.context,
+        actor: body.user.id,
+        thread,
+      });
+    } catch (error) {
+      logger.error(error);
+      await tell('Something went wrong before the action could be queued, so nothing was started. It has been logged; please try again.');
+      return;
+    }
+    if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason));
+    else if (outcome.outcome === 'already') await tell(alreadyStartedText(outcome.record, outcome.elsewhere));
+    // The job is queued; if this post fails the worker posts the status message itself.
+    else await deps.remediation.showQueued(outcome.record).catch((error: unknown) => logger.warn(error));
+  };
+}
+
+export function registerRemediationActions(app: App, deps: SlackDeps): void {
+  app.action(REMEDIATION_ACTIONS.rollback, remediationButton(deps, 'rollback'));
+  app.action(DISABLE_FLAG_ACTION, remediationButton(deps, 'disable-flag'));
+}

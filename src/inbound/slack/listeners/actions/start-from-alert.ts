@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { startIncidentModal } from '../../../../blocks/incident-modals';
+import type { SlackDeps } from '../../deps';
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+const startValueSchema = z.object({ service: z.string(), fingerprint: z.string() });
+const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
+
+const SEVERITY_FOR_ALERT = { critical: 'P1', error: 'P2', warning: 'P2', info: 'P3' } as const;
+
+/** **Start incident** on an alert card: the start modal, filled in from the alert and its verdict. */
+export function startFromAlert(deps: SlackDeps) {
+  return async ({ ack, action, body, client, respond }: ActionArgs): Promise<void> => {
+    await ack();
+    const button = buttonSchema.safeParse(action);
+    const value = button.success ? startValueSchema.safeParse(JSON.parse(button.data.value)) : undefined;
+    const alert = value?.success ? await deps.alerts.get(value.data.fingerprint) : undefined;
+    if (!alert) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That alert is no longer known (past retention?). Use `/incident start`.' });
+      return;
+    }
+    const open = await deps.incidents.openIncidentForService(alert.service);
+    if (open) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${open.id} is already open for ${alert.service}: <#${open.channelId ?? ''}>` });
+      return;
+    }
+    const verdict = await deps.verdictFor(alert);
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: startIncidentModal({
+        title: `${alert.name} on ${alert.service}`.slice(0, 80),
+        severities: deps.content.severities,
+        services: Object.keys(deps.config.services),
+        service: alert.service in deps.config.services ? alert.service : undefined,
+        severity: SEVERITY_FOR_ALERT[alert.severity as keyof typeof SEVERITY_FOR_ALERT] ?? 'P2',
+        impact: [alert.summary, verdict].filter(Boolean).join('\n'),
+        reporterId: body.user.id,
+        metadata: { channelId: body.channel?.id, origin: { alertFingerprint: alert.fingerprint, alertName: alert.name, verdict } },
+      }),
+    });
+  };
+}

@@ -1,0 +1,32 @@
+import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/escalation';
+import type { Incident } from '../../../../domain/incidents/model';
+import { mention } from '../../../../blocks/text';
+import type { SlackDeps } from '../../deps';
+
+interface EscalationInvocation {
+  args: string[];
+  command: { user_id: string };
+}
+
+type Run = (incident: Incident, invocation: EscalationInvocation) => Promise<string>;
+
+const POSTMORTEM_USAGE =
+  'Usage: `/incident postmortem scheduled` — marks the postmortem as scheduled, which stops its reminder.';
+
+/**
+ * `/incident ack`, `/incident escalate` and `/incident postmortem scheduled`, run inside an incident
+ * channel (incident.ts wraps them with its in-incident check).
+ */
+export function escalationSubcommands(deps: SlackDeps): { ack: Run; escalate: Run; postmortem: Run } {
+  return {
+    ack: async (incident, { command }) => acknowledgeReplyText(await deps.escalation.acknowledge(incident.id, command.user_id), incident.id),
+    escalate: async (incident, { command }) => escalateReplyText(await deps.escalation.escalateNow(incident.id, command.user_id), incident.id),
+    postmortem: async (incident, { args, command }) => {
+      if ((args[0] ?? '').toLowerCase() !== 'scheduled') return POSTMORTEM_USAGE;
+      const { first, ack } = await deps.escalation.markPostmortemScheduled(incident.id, command.user_id);
+      return first
+        ? `Postmortem of ${incident.id} marked as scheduled; no reminder will be sent.`
+        : `The postmortem of ${incident.id} was already marked as scheduled by ${mention(ack.by)}.`;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ConfigFile } from '../../config/file';
+import type { IntakeService } from '../../domain/intake/service';
+import { ValidationError, type Issue } from '../../lib/errors';
+import type { RedisKeys } from '../../lib/keys';
+import type { Metrics } from '../../lib/metrics';
+import { bearerMatches, githubSignatureMatches } from './auth';
+import { githubPingSchema, parseWebhook, type WebhookContent, type WebhookOptions, type WebhookSource } from './schemas';
+
+const BODY_LIMIT = '1mb';
+const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface WebhookDeps {
+  intake: IntakeService;
+  config: ConfigFile;
+  redis: Redis;
+  keys: RedisKeys;
+  metrics: Metrics;
+  logger: Logger;
+  webhookToken?: string;
+  githubSecret?: string;
+}
+
+class BadRequest extends Error {
+  constructor(readonly issues: Issue[]) {
+    super('invalid body');
+  }
+}
+
+function parseJson(req: Request): unknown {
+  const raw = req.body as Buffer | undefined;
+  if (!raw || raw.length === 0) throw new BadRequest([{ path: '', message: 'body is empty; expected JSON' }]);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new BadRequest([{ path: '', message: `body is not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+/**
+ * POST /webhooks/<source>: authenticate, parse with the source's zod schema, store, answer.
+ * 202 {id} only once stored; 400 with every issue and nothing stored; 401; 413 over 1 MiB;
+ * 503 when Redis cannot take it (Alertmanager and Datadog retry only on 5xx).
+ */
+export function webhookRouter(deps: WebhookDeps): Router {
+  const router = Router();
+  const options: WebhookOptions = {
+    serviceLabel: deps.config.alerts.serviceLabel,
+    serviceForRepository: (fullName) => deps.config.github.repositories[fullName],
+    defaultEnvironment: deps.config.environment,
+  };
+  router.use('/webhooks', express.raw({ type: () => true, limit: BODY_LIMIT }));
+
+  const accept = async (source: WebhookSource, res: Response, content: WebhookContent) => {
+    const accepted = content.kind === 'deploys' ? await deps.intake.receiveDeploys(content.deploys) : await deps.intake.receiveAlerts(content.alerts);
+    deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
+    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
+  };
+
+  const handle = (source: WebhookSource, run: (req: Request, res: Response) => Promise<void>) =>
+    router.post(`/webhooks/${source}`, async (req, res) => {
+      try {
+        await run(req, res);
+      } catch (error) {
+        if (error instanceof BadRequest || error instanceof ValidationError) {
+          deps.metrics.inboundEvents.inc({ source, outcome: 'invalid' });
+          res.status(400).json({ error: `invalid ${source} payload`, issues: error.issues });
+          return;
+        }
+        deps.logger.error({ err: error, source }, 'webhook could not be stored');
+        res.status(503).json({ error: 'storage unavailable, retry later' });
+      }
+    });
+
+  for (const source of ['deploy', 'argocd', 'alert', 'alertmanager', 'grafana', 'datadog'] as const) {
+    handle(source, async (req, res) => {
+      if (!bearerMatches(req.get('authorization'), deps.webhookToken)) {
+        res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
+        return;
+      }
+      await accept(source, res, parseWebhook(source, parseJson(req), { ...options, receivedAt: new Date() }));
+    });
+  }
+
+  handle('github', async (req, res) => {
+    if (!githubSignatureMatches(req.body as Buffer, req.get('x-hub-signature-256'), deps.githubSecret)) {
+      res.status(401).json({ error: deps.githubSecret ? 'X-Hub-Signature-256 does not match' : 'GITHUB_WEBHOOK_SECRET is not configured' });
+      return;
+    }
+    const event = req.get('x-github-event');
+    const body = parseJson(req);
+    if (event === 'ping') {
+      const ping = githubPingSchema.safeParse(body);
+      res.status(200).json({ ok: true, zen: ping.success ? ping.data.zen : undefined });
+      return;
+    }
+    if (event !== 'deployment_status') {
+      res.status(202).json({ ignored: event ?? 'unknown event' });
+      return;
+    }
+    // GitHub redelivers with the same X-GitHub-Delivery: answer with the first id.
+    const delivery = req.get('x-github-delivery');
+    const deliveryKey = delivery ? deps.keys.seen('github', delivery) : undefined;
+    const earlier = deliveryKey ? await deps.redis.get(deliveryKey) : null;
+    if (earlier) {
+      deps.metrics.inboundEvents.inc({ source: 'github', outcome: 'duplicate' });
+      res.status(202).json({ id: earlier, duplicate: true });
+      return;
+    }
+    const content = parseWebhook('github', body, options);
+    if (content.kind === 'deploys' && content.deploys.length === 0) {
+      res.status(202).json({ ignored: 'deployment_status without a deploy (inactive or waiting)' });
+      return;
+    }
+    const accepted = await deps.intake.receiveDeploys(content.kind === 'deploys' ? content.deploys : []);
+    if (deliveryKey) await deps.redis.set(deliveryKey, accepted.id, 'EX', DELIVERY_TTL_SECONDS);
+    deps.metrics.inboundEvents.inc({ source: 'github', outcome: accepted.duplicate ? 'duplicate' : 'stored' });
+    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
+  });
+
+  return router;
+}

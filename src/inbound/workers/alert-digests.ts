@@ -1,0 +1,31 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { BullAlertDigestScheduler } from '../../outbound/jobs/alert-digests';
+import { QUEUE_NAMES } from '../../outbound/jobs/queues';
+
+const digestJobSchema = z.object({ service: z.string() });
+
+/** Drains each service's changed alerts into Slack; the periodic sweep re-nudges any service left waiting. */
+export function startAlertDigestWorker(options: {
+  connection: ConnectionOptions;
+  prefix: string;
+  digests: BullAlertDigestScheduler;
+  digest: (service: string) => Promise<void>;
+  logger: Logger;
+}): Worker {
+  const worker = new Worker(
+    QUEUE_NAMES.alertDigests,
+    async (job) => {
+      if (job.name === 'sweep') {
+        for (const service of await options.digests.pendingServices()) await options.digests.nudge(service);
+        return;
+      }
+      await options.digest(digestJobSchema.parse(job.data).service);
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: 4 },
+  );
+  worker.on('failed', (job, error) => options.logger.error({ err: error, jobId: job?.id }, 'alert digest failed'));
+  worker.on('error', (error) => options.logger.error({ err: error }, 'alert digest worker error'));
+  return worker;
+}

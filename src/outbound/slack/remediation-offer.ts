@@ -1,0 +1,60 @@
+import type { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import { utcTime } from '../../blocks/incident-messages';
+import { remediationButtons } from '../../blocks/remediation';
+import { section } from '../../blocks/text';
+import type { ConfigFile } from '../../config/file';
+import type { Content } from '../../content';
+import type { DeployLookup } from '../../domain/remediation/action-ports';
+import type { IncidentEvent } from '../../domain/incidents/events';
+import type { Incident } from '../../domain/incidents/model';
+import { formatElapsed } from '../../lib/elapsed';
+import type { RedisKeys } from '../../lib/keys';
+
+/**
+ * When an incident opens with a suspect deploy, offer Rollback and Disable flag in the thread of its
+ * initial message, once. Runs after the Slack publisher (which creates the channel and that message).
+ */
+export class RemediationOffer {
+  constructor(
+    private readonly deps: {
+      client: () => WebClient;
+      redis: Redis;
+      keys: RedisKeys;
+      config: ConfigFile;
+      content: Content;
+      deploys: DeployLookup;
+      incidents: { get(id: string): Promise<Incident> };
+    },
+  ) {}
+
+  async handle(event: IncidentEvent): Promise<void> {
+    if (event.type !== 'opened') return;
+    const incident = await this.deps.incidents.get(event.incident.id).catch(() => undefined);
+    const suspectId = incident?.origin?.suspectDeployId;
+    const channel = incident?.channelId;
+    const threadTs = incident?.publication.initialTs;
+    if (!incident || incident.status !== 'open' || !suspectId || !channel || !threadTs || !incident.service) return;
+    const service = this.deps.config.services[incident.service];
+    if (!service?.rollback && !service?.flags) return;
+    const deploy = await this.deps.deploys.get(suspectId);
+    if (!deploy || deploy.service !== incident.service) return;
+    const target = this.deps.content.policy.rollbackTargets[deploy.strategy];
+    const buttons = remediationButtons(
+      deploy,
+      { kind: 'incident', id: incident.id },
+      { rollback: Boolean(service.rollback), flags: Boolean(service.flags), rollbackTargetText: formatElapsed(target) },
+    );
+    if (!buttons) return;
+    const key = this.deps.keys.remediationOffer(incident.id);
+    if ((await this.deps.redis.set(key, 'posting', 'PX', this.deps.config.retention, 'NX')) !== 'OK') return;
+    const text = `:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
+    try {
+      const posted = await this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text), buttons] });
+      await this.deps.redis.set(key, posted.ts ?? 'posted', 'PX', this.deps.config.retention);
+    } catch (error) {
+      await this.deps.redis.del(key); // let the retried event job offer them again
+      throw error;
+    }
+  }
+}

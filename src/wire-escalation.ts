@@ -1,0 +1,64 @@
+import type { WebClient } from '@slack/web-api';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ConfigFile } from './config/file';
+import type { Content } from './content';
+import { EscalationService } from './domain/escalation/service';
+import type { IncidentService } from './domain/incidents/service';
+import { startTimerWorker } from './inbound/workers/timers';
+import type { Clock } from './lib/clock';
+import type { RedisKeys } from './lib/keys';
+import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { BullTimerScheduler } from './outbound/jobs/timers';
+import { SlackDirectory } from './outbound/slack/directory';
+import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import { RedisEscalationStore } from './outbound/store/escalation-store';
+
+export interface EscalationWiring {
+  service: EscalationService;
+  /** The timers worker; only in processes that run workers. */
+  startWorker(): Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * Part of the composition root (firebreak.ts): the timers queue, the escalation service over its
+ * Redis store and Slack notifier, and the worker that fires timers.
+ */
+export function wireEscalation(options: {
+  redis: Redis;
+  keys: RedisKeys;
+  queueSettings: QueueSettings;
+  incidents: IncidentService;
+  config: ConfigFile;
+  content: Content;
+  clock: Clock;
+  logger: Logger;
+  /** Bolt builds its Web API client after the services: read it when a notification is sent. */
+  client: () => WebClient;
+}): EscalationWiring {
+  const { redis, keys, queueSettings, config, content, clock } = options;
+  const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
+  let directory: SlackDirectory | undefined;
+  const notifier = new SlackEscalationNotifier({
+    client: options.client,
+    directory: () => (directory ??= new SlackDirectory(options.client(), redis, keys)),
+    content,
+    announcements: config.announcements,
+  });
+  const service = new EscalationService({
+    incidents: options.incidents,
+    store: new RedisEscalationStore(redis, keys),
+    scheduler: new BullTimerScheduler(queue, redis, keys, clock),
+    notifier,
+    services: config.services,
+    defaults: content.policy,
+    clock,
+  });
+  return {
+    service,
+    startWorker: () => startTimerWorker({ ...queueSettings, handler: service, logger: options.logger }),
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,159 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { REMEDIATION_ACTIONS } from '../../src/blocks/remediation-ids';
+import type { Deploy, NewDeploy } from '../../src/domain/deploys/model';
+import type { Incident, TimelineEntry } from '../../src/domain/incidents/model';
+import type { ActionRecord, ContextRef } from '../../src/domain/remediation/model';
+import { redisKeys } from '../../src/lib/keys';
+import { QUEUE_NAMES } from '../../src/outbound/jobs/queues';
+import { RedisActionStore } from '../../src/outbound/store/action-store';
+import { RedisDeployStore } from '../../src/outbound/store/deploy-store';
+import { RedisIncidentStore } from '../../src/outbound/store/incident-store';
+import { redisUrl, type Harness } from './harness';
+import { blockAction, FORM, postSigned, type SlackPostOptions } from './slack';
+
+export const RESPONDER = 'U0RESP1';
+export const RESPONDER_2 = 'U0RESP2';
+export const ONCALL_GROUP = 'S0ONCALL';
+export const INCIDENT_CHANNEL = 'C0INCREM';
+export const SECRET = 'deployer-secret';
+
+/** A service block for checkout; `rollback` and `flags` are YAML flow maps. */
+export function serviceConfig(options: { rollback?: string; flags?: string; healthChecks?: string[]; responders?: string[] } = {}): string {
+  const rollback = options.rollback ?? `{ executor: http, url: "https://deployer.test/rollback", secret: "${SECRET}", attempts: 3, backoff: 100ms }`;
+  const health = options.healthChecks ?? ['https://checkout.test/health', 'https://checkout.test/ready'];
+  return `
+services:
+  checkout:
+    channel: "#checkout-alerts"
+    responders: [${(options.responders ?? [RESPONDER, RESPONDER_2, ONCALL_GROUP]).join(', ')}]
+    escalation:
+      - { after: 0m, notify: [U0ONCALL] }
+      - { after: 30m, notify: [U0LEAD] }
+    healthChecks: [${health.map((u) => `"${u}"`).join(', ')}]
+    rollback: ${rollback}
+    flags: ${options.flags ?? '{ provider: http, url: "https://flags.test/api/flags", token: "flags-token", attempts: 2, backoff: 100ms }'}
+`;
+}
+
+export async function seedDeploy(h: Pick<Harness, 'redis' | 'prefix'>, overrides: Partial<NewDeploy> = {}): Promise<Deploy> {
+  const store = new RedisDeployStore(h.redis, redisKeys(h.prefix));
+  const deploy: NewDeploy = {
+    service: 'checkout',
+    environment: 'production',
+    version: 'v1.2.3',
+    previousVersion: 'v1.2.2',
+    strategy: 'blue-green',
+    status: 'succeeded',
+    timestamp: new Date(Date.now() - 5 * 60_000).toISOString(),
+    actor: 'deploy-bot',
+    changes: { config: false, dependencies: false, migrations: [], flags: [{ key: 'new-checkout', enabled: true }] },
+    source: 'generic',
+    ...overrides,
+  };
+  const { id } = await store.record(deploy);
+  return { ...deploy, id };
+}
+
+/** An open incident on checkout with its channel, written straight to the store. */
+export async function seedIncident(h: Pick<Harness, 'redis' | 'prefix'>, overrides: Partial<Incident> = {}): Promise<Incident> {
+  const store = new RedisIncidentStore(h.redis, redisKeys(h.prefix));
+  const number = await store.nextNumber();
+  const incident: Incident = {
+    id: `INC-${number}`,
+    number,
+    title: 'Checkout 500s after deploy',
+    severity: 'P1',
+    service: 'checkout',
+    impact: '30% of checkouts fail',
+    status: 'open',
+    workStatus: 'Investigating',
+    reporterId: RESPONDER,
+    commanderId: RESPONDER,
+    createdAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+    updateCount: 0,
+    revision: 0,
+    channelName: `inc-checkout-${number}`,
+    publication: { invited: true, topicSet: true, pinned: true },
+    ...overrides,
+  };
+  await store.createOnce(incident, `seed-${incident.id}`);
+  await store.bindChannel(incident.id, overrides.channelId ?? INCIDENT_CHANNEL, incident.channelName);
+  return (await store.get(incident.id))!;
+}
+
+export interface Click {
+  deploy: Deploy;
+  context: ContextRef;
+  userId?: string;
+  flagKey?: string;
+  triggerId?: string;
+  channelId?: string;
+  messageTs?: string;
+}
+
+/** A signed block_actions payload for the Rollback (or Disable flag) button, as Slack posts it after the confirm dialog. */
+export function clickBody(click: Click): string {
+  const value = { service: click.deploy.service, deployId: click.deploy.id, context: click.context, ...(click.flagKey ? { flagKey: click.flagKey } : {}) };
+  return blockAction({
+    action: {
+      type: 'button',
+      action_id: click.flagKey ? REMEDIATION_ACTIONS.disableFlag : REMEDIATION_ACTIONS.rollback,
+      block_id: `remediation-${click.deploy.id}`,
+      value: JSON.stringify(value),
+      text: { type: 'plain_text', text: 'Rollback' },
+    },
+    channelId: click.channelId ?? INCIDENT_CHANNEL,
+    userId: click.userId ?? RESPONDER,
+    triggerId: click.triggerId,
+    messageTs: click.messageTs ?? '1700000000.000100',
+  });
+}
+
+export function click(h: Harness, details: Click, options: SlackPostOptions = {}) {
+  return postSigned(h.url, clickBody(details), FORM, options);
+}
+
+export function actionRecord(h: Pick<Harness, 'redis' | 'prefix'>, id: string): Promise<ActionRecord | undefined> {
+  return new RedisActionStore(h.redis, redisKeys(h.prefix), { retentionMs: 86_400_000 }).get(id);
+}
+
+export async function timeline(h: Pick<Harness, 'redis' | 'prefix'>, incidentId: string): Promise<TimelineEntry[]> {
+  return new RedisIncidentStore(h.redis, redisKeys(h.prefix)).timeline(incidentId);
+}
+
+/** Every remediation job BullMQ holds for this harness, in any state. */
+export async function remediationJobs(prefix: string) {
+  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+  const queue = new Queue(QUEUE_NAMES.remediation, { connection, prefix: redisKeys(prefix).bullPrefix });
+  try {
+    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children']);
+    return await Promise.all(
+      jobs.map(async (job) => ({ id: job.id, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason })),
+    );
+  } finally {
+    await queue.close();
+    await connection.quit();
+  }
+}
+
+/** Status message versions: the posts (text ends in ": <state>") and every chat.update, in order. */
+export function statusTimeline(h: Harness): { posts: string[]; updates: { ts: string; text: string }[] } {
+  const isStatus = (text: string) => /: (queued|running|retrying|succeeded|failed)$/.test(text);
+  return {
+    posts: h.slack.called('chat.postMessage').map((c) => String(c.body.text)).filter(isStatus),
+    updates: h.slack.called('chat.update').map((c) => ({ ts: String(c.body.ts), text: String(c.body.text) })),
+  };
+}
+
+/** Wait until the action reached `state` (and, for success, its follow-ups were posted). */
+export async function settled(h: Pick<Harness, 'redis' | 'prefix'>, id: string, state: 'succeeded' | 'failed', timeoutMs = 10_000): Promise<ActionRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await actionRecord(h, id);
+    const done = state === 'succeeded' ? record?.progress.verificationTs !== undefined && (record.spec.kind !== 'rollback' || record.progress.announcementTs !== undefined) : record?.progress.failureTs !== undefined;
+    if (record && record.progress.state === state && done) return record;
+    if (Date.now() > deadline) throw new Error(`action ${id} did not reach ${state}: ${JSON.stringify(record?.progress)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import { ESCALATION_ACTIONS } from '../../../src/blocks/escalation-ids';
+import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
+import { parseEnv } from '../../../src/config/env';
+import { parseConfigText } from '../../../src/config/file';
+import { loadContent, type Content, type Policy } from '../../../src/content';
+import { startFirebreak, type Firebreak } from '../../../src/firebreak';
+import { createLogger } from '../../../src/lib/logger';
+import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
+import { FakeSlack, SLACK_API_URL, type SlackCall } from '../../helpers/fake-slack';
+import { blockAction, FORM, postSigned, selectValue, SIGNING_SECRET, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
+
+/** Second-scale policy numbers (the template's are minutes and hours). */
+export interface PolicyOverrides {
+  renotifyEvery?: number;
+  updateEvery?: number;
+  postmortemRemindAfter?: number;
+}
+
+export interface Bot {
+  app: Firebreak;
+  url: string;
+  slack: FakeSlack;
+  prefix: string;
+  redis: Redis;
+  /** Stop the bot; `keepData` leaves Redis as it is (a restart), `keepSlack` keeps the fake Slack. */
+  close(options?: { keepData?: boolean; keepSlack?: boolean }): Promise<void>;
+}
+
+let baseContent: Content | undefined;
+
+function contentWith(overrides: PolicyOverrides): Content {
+  baseContent ??= loadContent();
+  const policy: Policy = {
+    ...baseContent.policy,
+    escalation: { ...baseContent.policy.escalation, renotifyEvery: overrides.renotifyEvery ?? 3_600_000 },
+    updates: { every: overrides.updateEvery ?? 3_600_000 },
+    postmortem: { ...baseContent.policy.postmortem, remindAfter: overrides.postmortemRemindAfter ?? baseContent.policy.postmortem.remindAfter },
+  };
+  return { ...baseContent, policy };
+}
+
+/**
+ * A Firebreak on real Redis with a fake Slack, like test/helpers/harness.ts, plus what these tests
+ * need: second-scale policy numbers, a shared fake Slack (replicas) and restarts that keep Redis.
+ */
+export async function startBot(options: { config: string; prefix?: string; slack?: FakeSlack; policy?: PolicyOverrides; workers?: boolean }): Promise<Bot> {
+  nock.disableNetConnect();
+  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
+  const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL,
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    FIREBREAK_REDIS_PREFIX: prefix,
+  });
+  const slack = options.slack ?? new FakeSlack();
+  const app = await startFirebreak({
+    env,
+    config: parseConfigText(options.config, 'test config', {}),
+    content: contentWith(options.policy ?? {}),
+    redisUrl: redisUrl(),
+    logger: createLogger(env.LOG_LEVEL),
+    workers: options.workers,
+  });
+  const redis = new Redis(redisUrl());
+  return {
+    app,
+    url: app.url,
+    slack,
+    prefix,
+    redis,
+    async close({ keepData = false, keepSlack = false } = {}) {
+      await app.close();
+      if (!keepData) await deleteKeys(redis, `${prefix}:*`);
+      await redis.quit();
+      if (!keepSlack) nock.cleanAll();
+    },
+  };
+}
+
+export const command = (bot: Pick<Bot, 'url'>, text: string, channelId: string, userId = 'U0REPORTER') =>
+  postSigned(bot.url, slashCommand({ text, channel_id: channelId, user_id: userId }), FORM);
+
+/** The ephemeral answer's text. */
+export const answerText = (answer: { json: unknown }) => JSON.stringify(answer.json);
+
+/** Open an incident through a signed modal submission; resolves with its channel id. */
+export async function startIncident(bot: Bot, input: { title?: string; severity?: string; service?: string } = {}): Promise<string> {
+  const before = bot.slack.called('conversations.create').length;
+  const values = {
+    [B.title]: textValue(input.title ?? 'Checkout 500s after deploy'),
+    [B.severity]: selectValue(input.severity ?? 'P2'),
+    [B.impact]: textValue('Customers see errors'),
+    [B.service]: selectValue(input.service ?? 'checkout'),
+  };
+  const answer = await postSigned(bot.url, viewSubmission({ callbackId: INCIDENT_VIEWS.start, values }), FORM);
+  if (answer.status !== 200 || answer.text !== '') throw new Error(`start refused: ${answer.status} ${answer.text}`);
+  await waitFor('incident channel', () => bot.slack.called('conversations.create').length > before && bot.slack.called('pins.add').length > before);
+  return `C0INC${before + 1}`;
+}
+
+export async function resolveIncident(bot: Bot, incidentId: string): Promise<void> {
+  const values = { [B.rootCause]: textValue('Bad config'), [B.userImpact]: textValue('Errors'), [B.followUp]: textValue('Postmortem') };
+  const answer = await postSigned(bot.url, viewSubmission({ callbackId: INCIDENT_VIEWS.resolve, privateMetadata: JSON.stringify({ incidentId }), values }), FORM);
+  if (answer.status !== 200 || answer.text !== '') throw new Error(`resolve refused: ${answer.status} ${answer.text}`);
+}
+
+export async function postUpdate(bot: Bot, incidentId: string): Promise<void> {
+  const values = { [B.status]: selectValue('Identified'), [B.actionTaken]: textValue('Rolled back'), [B.nextUpdate]: textValue('soon') };
+  const answer = await postSigned(bot.url, viewSubmission({ callbackId: INCIDENT_VIEWS.update, privateMetadata: JSON.stringify({ incidentId }), values }), FORM);
+  if (answer.status !== 200 || answer.text !== '') throw new Error(`update refused: ${answer.status} ${answer.text}`);
+}
+
+/** Direct messages (chat.postMessage into D0<user>, the fake's DM channels) to `user`. */
+export const dmsTo = (slack: FakeSlack, user: string) => slack.called('chat.postMessage').filter((c) => c.body.channel === `D0${user}`);
+
+/** Every DM, as "user:level" pairs (level read from the button value). */
+export function dmLevels(slack: FakeSlack): string[] {
+  return slack
+    .called('chat.postMessage')
+    .filter((c) => String(c.body.channel).startsWith('D0'))
+    .map((c) => `${String(c.body.channel).slice(2)}:${buttonValue(c, 'Acknowledge')?.level ?? '?'}`);
+}
+
+export const postsContaining = (slack: FakeSlack, channel: string, text: string) =>
+  slack.called('chat.postMessage').filter((c) => c.body.channel === channel && String(c.body.text).includes(text));
+
+interface ButtonElement {
+  type: string;
+  text: { text: string };
+  action_id: string;
+  value: string;
+}
+
+export function findButton(call: SlackCall, text: string): ButtonElement | undefined {
+  const blocks = (call.body.blocks ?? []) as { type: string; block_id?: string; elements?: ButtonElement[] }[];
+  for (const block of blocks.filter((b) => b.type === 'actions')) {
+    const found = block.elements?.find((e) => e.type === 'button' && e.text.text === text);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function buttonValue(call: SlackCall, text: string): { incidentId: string; level: number; epoch: number } | undefined {
+  const found = findButton(call, text);
+  return found ? (JSON.parse(found.value) as { incidentId: string; level: number; epoch: number }) : undefined;
+}
+
+/** Press a button of a message the bot posted, as `userId`; resolves with the ephemeral reply's text. */
+export async function press(bot: Bot, call: SlackCall, text: string, userId: string): Promise<string> {
+  const found = findButton(call, text);
+  if (!found) throw new Error(`no "${text}" button in ${JSON.stringify(call.body.blocks)}`);
+  const before = bot.slack.responses.length;
+  const blockId = (call.body.blocks as { type: string; block_id?: string; elements?: ButtonElement[] }[]).find((b) => b.elements?.includes(found))?.block_id;
+  const answer = await postSigned(
+    bot.url,
+    blockAction({ channelId: String(call.body.channel), userId, action: { type: 'button', action_id: found.action_id, block_id: blockId, value: found.value, text: found.text } }),
+    FORM,
+  );
+  if (answer.status !== 200) throw new Error(`button refused: ${answer.status}`);
+  if (found.action_id === ESCALATION_ACTIONS.postUpdate) return '';
+  await waitFor(`reply to ${text}`, () => bot.slack.responses.length > before);
+  return JSON.stringify(bot.slack.responses.slice(before).map((r) => r.body));
+}
+
+/** Stamp each Web API call with when it arrived (the fake does not), for ordering checks. */
+export function recordTimes(slack: FakeSlack): Map<SlackCall, number> {
+  const times = new Map<SlackCall, number>();
+  const original = slack.calls.push.bind(slack.calls);
+  slack.calls.push = (...calls: SlackCall[]) => {
+    for (const call of calls) times.set(call, Date.now());
+    return original(...calls);
+  };
+  return times;
+}

@@ -1,0 +1,66 @@
+import { answerText, buttonValue, command, dmsTo, postsContaining, recordTimes, resolveIncident, startBot, startIncident, type Bot } from './helpers';
+import { sleep, waitFor } from '../../helpers/harness';
+
+const CONFIG = `
+services:
+  checkout:
+    channel: "#checkout-alerts"
+    escalation:
+      - { after: 0s, notify: [U0ONCALL] }
+      - { after: 1500ms, notify: [U0LEAD] }
+      - { after: 1h, notify: [U0CTO] }
+`;
+
+/** Timer jobs still waiting in BullMQ under this bot's prefix. */
+const pendingTimers = (bot: Bot) => bot.redis.zcard(`${bot.prefix}:bull:timers:delayed`);
+
+describe('escalation through the incident lifecycle', () => {
+  let bot: Bot;
+  afterEach(() => bot.close());
+
+  it('resolve cancels every timer and nothing fires after; reopen climbs a fresh ladder from now', async () => {
+    bot = await startBot({ config: CONFIG, policy: { renotifyEvery: 1000 } });
+    const times = recordTimes(bot.slack);
+    const channel = await startIncident(bot, { severity: 'P2' });
+    await waitFor('level 1 DM', () => dmsTo(bot.slack, 'U0ONCALL').length === 1);
+    expect(await pendingTimers(bot)).toBeGreaterThan(0);
+
+    await resolveIncident(bot, 'INC-1');
+    await waitFor('timers cancelled', async () => (await pendingTimers(bot)) === 0);
+    await sleep(2500); // past level 2's due time and level 1's reminder
+    expect(dmsTo(bot.slack, 'U0LEAD')).toHaveLength(0);
+    expect(dmsTo(bot.slack, 'U0ONCALL')).toHaveLength(1);
+    expect(postsContaining(bot.slack, channel, 'Escalated')).toHaveLength(0);
+
+    const reopenedAt = Date.now();
+    expect(answerText(await command(bot, 'reopen', channel))).toContain('INC-1 reopened');
+    await waitFor('level 1 paged again', () => dmsTo(bot.slack, 'U0ONCALL').length >= 2);
+    await waitFor('level 2 DM', () => dmsTo(bot.slack, 'U0LEAD').length === 1);
+    // counted from the reopening, not from the start (when it would have been overdue at once)
+    expect(times.get(dmsTo(bot.slack, 'U0LEAD')[0]!)! - reopenedAt).toBeGreaterThanOrEqual(1300);
+    expect(buttonValue(dmsTo(bot.slack, 'U0LEAD')[0]!, 'Acknowledge')!.epoch).toBeGreaterThan(0); // the reopened ladder
+  });
+
+  it('a severity change to P0 reaches level 2 at once; level 3 keeps its delay', async () => {
+    bot = await startBot({ config: CONFIG.replace('1500ms', '1h').replace('1h, notify: [U0CTO]', '2h, notify: [U0CTO]') });
+    const channel = await startIncident(bot, { severity: 'P2' });
+    await waitFor('level 1 DM', () => dmsTo(bot.slack, 'U0ONCALL').length === 1);
+    await sleep(200);
+    expect(dmsTo(bot.slack, 'U0LEAD')).toHaveLength(0);
+
+    await command(bot, 'severity P0', channel);
+    await waitFor('level 2 DM', () => dmsTo(bot.slack, 'U0LEAD').length === 1);
+    await waitFor('level 2 line', () => postsContaining(bot.slack, channel, 'Escalated to level 2').length === 1);
+    expect(String(postsContaining(bot.slack, channel, 'Escalated to level 2')[0]!.body.text)).toContain('P0 incident');
+    await sleep(300);
+    expect(dmsTo(bot.slack, 'U0CTO')).toHaveLength(0);
+    expect(dmsTo(bot.slack, 'U0ONCALL')).toHaveLength(1);
+  });
+
+  it('a P0 incident pages levels 1 and 2 as it opens', async () => {
+    bot = await startBot({ config: CONFIG.replace('1500ms', '1h') });
+    await startIncident(bot, { severity: 'P0' });
+    await waitFor('levels 1 and 2', () => dmsTo(bot.slack, 'U0ONCALL').length === 1 && dmsTo(bot.slack, 'U0LEAD').length === 1);
+    expect(dmsTo(bot.slack, 'U0CTO')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { remediationActionId } from '../../../src/domain/remediation/model';
+import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline } from '../../helpers/remediation';
+import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
+
+const WORKER_SCRIPT = path.resolve(__dirname, '../../helpers/remediation-worker-process.ts');
+
+/** A deployer that never answers its first call (the worker dies mid-call) and answers 200 after that. */
+async function hangingDeployer() {
+  const keys: string[] = [];
+  const hung: ServerResponse[] = [];
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/health') return void res.writeHead(200).end('ok');
+    req.resume();
+    req.on('end', () => {
+      keys.push(String(req.headers['idempotency-key']));
+      if (keys.length === 1) hung.push(res);
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'rolled back' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    keys,
+    close: () =>
+      new Promise<void>((resolve) => {
+        hung.forEach((res) => res.destroy());
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One worker process (only the remediation worker); resolves once it is consuming the queue. */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', WORKER_SCRIPT], {
+    cwd: path.resolve(__dirname, '../../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready: ${stderr}`)));
+  });
+  return child;
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+describe('crash safety', () => {
+  let h: Harness | undefined;
+  let slack: SlackServer | undefined;
+  let deployer: Awaited<ReturnType<typeof hangingDeployer>> | undefined;
+  const children: ChildProcess[] = [];
+
+  afterEach(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited(child);
+    }
+    await h?.close();
+    await slack?.close();
+    await deployer?.close();
+  });
+
+  it('a worker killed with SIGKILL mid-call: another picks the job up in seconds, same idempotency key, done once', async () => {
+    deployer = await hangingDeployer();
+    slack = await startSlackServer();
+    const config = serviceConfig({
+      rollback: `{ executor: http, url: "${deployer.base}/rollback", secret: "s3cret", attempts: 3, backoff: 100ms, timeout: 30s }`,
+      healthChecks: [`${deployer.base}/health`],
+    });
+    // The bot answers Slack and enqueues; only the child processes run jobs.
+    h = await startHarness({ config, workers: false });
+    const env = { TEST_REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: h.prefix, FIREBREAK_TEST_CONFIG: config, SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'silent' };
+    const deploy = await seedDeploy(h);
+    const incident = await seedIncident(h);
+    const context = { kind: 'incident' as const, id: incident.id };
+    const id = remediationActionId('rollback', context, deploy.id);
+
+    const first = await startWorkerProcess(env);
+    children.push(first);
+    expect((await click(h, { deploy, context })).status).toBe(200);
+    await waitFor('the first call to reach the deployer', () => deployer!.keys.length === 1, 15_000);
+    first.kill('SIGKILL');
+    await exited(first);
+    const killedAt = Date.now();
+
+    children.push(await startWorkerProcess(env));
+    const record = await settled(h, id, 'succeeded', 25_000);
+    const recoveredIn = Date.now() - killedAt;
+
+    expect(deployer.keys).toEqual([id, id]);
+    expect(recoveredIn).toBeLessThan(15_000);
+    expect(record.progress.state).toBe('succeeded');
+    expect(await remediationJobs(h.prefix)).toMatchObject([{ id, state: 'completed' }]);
+    const texts = (await timeline(h, incident.id)).map((e) => e.text);
+    expect(texts.filter((t) => t.startsWith('Rollback succeeded'))).toHaveLength(1);
+    expect(texts.filter((t) => t === 'Rollback announcement posted')).toHaveLength(1);
+    expect(texts.some((t) => t.startsWith('Rollback running again after its worker stopped'))).toBe(true);
+    const announcements = slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.body.text).includes('Deployment rolled back'));
+    expect(announcements).toHaveLength(1);
+    // The status message the bot posted is the one the workers updated.
+    expect(slack.calls.filter((c) => c.method === 'chat.update').every((c) => c.body.ts === record.statusTs)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Alert } from '../../../src/domain/alerts/model';
+import type { NewDeploy } from '../../../src/domain/deploys/model';
+import { fixedClock } from '../../../src/lib/clock';
+import { redisKeys, type RedisKeys } from '../../../src/lib/keys';
+import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
+import { RedisDeployStore } from '../../../src/outbound/store/deploy-store';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let redis: Redis;
+/** A second connection, standing in for another replica. */
+let replica: Redis;
+let keys: RedisKeys;
+
+beforeAll(() => {
+  redis = new Redis(process.env.TEST_REDIS_URL as string, { maxRetriesPerRequest: 1 });
+  replica = new Redis(process.env.TEST_REDIS_URL as string, { maxRetriesPerRequest: 1 });
+});
+
+beforeEach(() => {
+  keys = redisKeys(`t-${randomUUID()}`);
+});
+
+afterEach(async () => {
+  const found = await redis.keys(`${keys.prefix}:*`);
+  if (found.length > 0) await redis.del(...found);
+});
+
+afterAll(async () => {
+  await Promise.all([redis.quit(), replica.quit()]);
+});
+
+function newDeploy(overrides: Partial<NewDeploy> = {}): NewDeploy {
+  return {
+    service: 'checkout',
+    environment: 'production',
+    version: 'v1.2.3',
+    previousVersion: 'v1.2.2',
+    strategy: 'blue-green',
+    status: 'succeeded',
+    timestamp: iso(T0),
+    changes: { config: true, dependencies: false, migrations: [], flags: [] },
+    source: 'generic',
+    ...overrides,
+  };
+}
+
+function newAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    fingerprint: '3b15fd163d36582e',
+    source: 'alertmanager',
+    service: 'checkout',
+    environment: 'production',
+    name: 'HighErrorRate',
+    severity: 'critical',
+    status: 'firing',
+    startsAt: iso(T0),
+    labels: { route: '/api/orders' },
+    ...overrides,
+  };
+}
+
+describe('RedisDeployStore', () => {
+  const store = (options = {}) => new RedisDeployStore(redis, keys, { now: () => T0, ...options });
+
+  it('records a deploy and reads it back', async () => {
+    const deploys = store();
+    const { id, duplicate } = await deploys.record(newDeploy());
+    expect(duplicate).toBe(false);
+    expect(id).not.toContain(':');
+    expect(await deploys.get(id)).toEqual({ id, ...newDeploy() });
+    expect(await deploys.get('missing')).toBeUndefined();
+  });
+
+  it('deduplicates a redelivery, also when both arrive at once, and returns the first id', async () => {
+    const deploys = store();
+    const others = new RedisDeployStore(replica, keys, { now: () => T0 });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? deploys : others).record(newDeploy())));
+    const firsts = results.filter((r) => !r.duplicate);
+    expect(firsts).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id))).toEqual(new Set([firsts[0]?.id]));
+    expect(await deploys.before('checkout', 'production', T0, 0, 10)).toHaveLength(1);
+  });
+
+  it('keeps the statuses of one version apart, and each environment apart', async () => {
+    const deploys = store();
+    const started = await deploys.record(newDeploy({ status: 'started', timestamp: iso(T0 - MINUTE) }));
+    const succeeded = await deploys.record(newDeploy());
+    const staging = await deploys.record(newDeploy({ environment: 'staging' }));
+    expect(new Set([started.id, succeeded.id, staging.id]).size).toBe(3);
+    expect([started, succeeded, staging].every((r) => !r.duplicate)).toBe(true);
+  });
+
+  it('records a redeploy of a version after a rollback, but not a late redelivery within one rollout', async () => {
+    const deploys = store();
+    const first = await deploys.record(newDeploy({ version: 'v2', timestamp: iso(T0) }));
+    await deploys.record(newDeploy({ version: 'v2', status: 'rolled_back', timestamp: iso(T0 + 10 * MINUTE) }));
+    const redeploy = await deploys.record(newDeploy({ version: 'v2', timestamp: iso(T0 + HOUR) }));
+    expect(redeploy.duplicate).toBe(false);
+    expect(redeploy.id).not.toBe(first.id);
+    expect(await deploys.record(newDeploy({ version: 'v2', timestamp: iso(T0 + HOUR) }))).toEqual({ id: redeploy.id, duplicate: true });
+
+    const v3 = await deploys.record(newDeploy({ version: 'v3', timestamp: iso(T0 + 2 * HOUR) }));
+    expect((await deploys.record(newDeploy({ version: 'v2', timestamp: iso(T0 + 3 * HOUR) }))).duplicate).toBe(false);
+    expect(v3.duplicate).toBe(false);
+  });
+
+  it('answers a time window newest first, bounded and limited', async () => {
+    const deploys = store();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      ids.push((await deploys.record(newDeploy({ version: `v${i}`, timestamp: iso(T0 + i * 10 * MINUTE) }))).id);
+    }
+    await deploys.record(newDeploy({ service: 'payments', version: 'p1', timestamp: iso(T0 + 20 * MINUTE) }));
+    const window = await deploys.before('checkout', 'production', T0 + 40 * MINUTE, T0 + 10 * MINUTE, 10);
+    expect(window.map((d) => d.version)).toEqual(['v4', 'v3', 'v2', 'v1']);
+    const limited = await deploys.before('checkout', 'production', T0 + 40 * MINUTE, T0, 2);
+    expect(limited.map((d) => d.id)).toEqual([ids[4], ids[3]]);
+    expect(await deploys.before('checkout', 'production', T0 - MINUTE, 0, 10)).toEqual([]);
+    expect((await deploys.latest('checkout', 'production'))?.version).toBe('v5');
+    expect(await deploys.latest('checkout', 'staging')).toBeUndefined();
+  });
+
+  it('spans every environment when none is given', async () => {
+    const deploys = store();
+    await deploys.record(newDeploy({ environment: 'production', version: 'a', timestamp: iso(T0) }));
+    await deploys.record(newDeploy({ environment: 'staging', version: 'b', timestamp: iso(T0 + MINUTE) }));
+    await deploys.record(newDeploy({ environment: 'canary', version: 'c', timestamp: iso(T0 + 2 * MINUTE) }));
+    const all = await deploys.before('checkout', undefined, T0 + HOUR, 0, 2);
+    expect(all.map((d) => d.version)).toEqual(['c', 'b']);
+  });
+
+  it('trims index entries past retention on write and expires deploy keys', async () => {
+    const clock = fixedClock(iso(T0));
+    const deploys = new RedisDeployStore(redis, keys, { retentionMs: DAY, now: () => clock.now().getTime() });
+    const old = await deploys.record(newDeploy({ version: 'old', timestamp: iso(T0) }));
+    clock.advance(DAY + HOUR);
+    await deploys.record(newDeploy({ version: 'new', timestamp: clock.now().toISOString() }));
+    const index = await redis.zrange(keys.deploysByService('checkout', 'production'), 0, -1);
+    expect(index).not.toContain(old.id);
+    expect(index).toHaveLength(1);
+    const ttl = await redis.pttl(keys.deploy(old.id));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(DAY);
+    expect(await redis.pttl(keys.deploysByService('checkout', 'production'))).toBeGreaterThan(0);
+    expect(await redis.pttl(keys.deployDedupeFor('checkout', 'production'))).toBeGreaterThan(0);
+  });
+});
+
+describe('RedisAlertStore', () => {
+  const store = (options = {}) => new RedisAlertStore(redis, keys, options);
+
+  it('follows an alert through new, repeat, resolved and refired', async () => {
+    const alerts = store();
+    expect(await alerts.record(newAlert(), T0)).toEqual({ fingerprint: '3b15fd163d36582e', isNew: true, changed: 'new', state: 'firing', count: 1 });
+    expect(await alerts.record(newAlert(), T0 + MINUTE)).toMatchObject({ isNew: false, changed: 'repeat', state: 'firing', count: 2 });
+    const resolved = newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) });
+    expect(await alerts.record(resolved, T0 + 6 * MINUTE)).toMatchObject({ changed: 'resolved', state: 'resolved', count: 3 });
+    expect(await alerts.record(resolved, T0 + 7 * MINUTE)).toMatchObject({ changed: 'repeat', state: 'resolved' });
+    const refired = newAlert({ startsAt: iso(T0 + 20 * MINUTE) });
+    expect(await alerts.record(refired, T0 + 21 * MINUTE)).toMatchObject({ isNew: false, changed: 'refired', state: 'firing', count: 5 });
+
+    expect(await alerts.get('3b15fd163d36582e')).toEqual({
+      ...refired,
+      state: 'firing',
+      firstSeen: iso(T0),
+      lastSeen: iso(T0 + 21 * MINUTE),
+      count: 5,
+    });
+  });
+
+  it('does not let a stale resend reopen or close an alert', async () => {
+    const alerts = store();
+    await alerts.record(newAlert(), T0);
+    await alerts.record(newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) }), T0 + 5 * MINUTE);
+    // Alertmanager resending the firing notification of the episode that already resolved.
+    expect(await alerts.record(newAlert(), T0 + 6 * MINUTE)).toMatchObject({ changed: 'repeat', state: 'resolved' });
+    await alerts.record(newAlert({ startsAt: iso(T0 + 30 * MINUTE) }), T0 + 31 * MINUTE);
+    // A resolution of the earlier episode arriving late.
+    const late = newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) });
+    expect(await alerts.record(late, T0 + 32 * MINUTE)).toMatchObject({ changed: 'repeat', state: 'firing' });
+    expect((await alerts.get('3b15fd163d36582e'))?.state).toBe('firing');
+  });
+
+  it('treats an alert first seen resolved as new but resolved', async () => {
+    expect(await store().record(newAlert({ status: 'resolved' }), T0)).toMatchObject({ isNew: true, changed: 'resolved', state: 'resolved' });
+  });
+
+  it('records concurrent notifications of one fingerprint exactly once as new', async () => {
+    const alerts = store();
+    const others = new RedisAlertStore(replica, keys);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? alerts : others).record(newAlert(), T0 + i)),
+    );
+    expect(results.filter((r) => r.isNew)).toHaveLength(1);
+    expect(results.filter((r) => r.changed === 'new')).toHaveLength(1);
+    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect((await alerts.get('3b15fd163d36582e'))?.count).toBe(50);
+  });
+
+  it('records a storm in pipelined batches without losing a notification', async () => {
+    const alerts = store();
+    const fingerprints = Array.from({ length: 200 }, (_, i) => `fp-${i}`);
+    const batches = Array.from({ length: 50 }, (_, batch) =>
+      alerts.recordMany(fingerprints.map((fingerprint) => newAlert({ fingerprint })), T0 + batch),
+    );
+    const results = (await Promise.all(batches)).flat();
+    expect(results).toHaveLength(10_000);
+    expect(results.filter((r) => r.isNew)).toHaveLength(200);
+    const states = await alerts.recent('checkout', { limit: 500 });
+    expect(states).toHaveLength(200);
+    expect(states.every((s) => s.count === 50)).toBe(true);
+  });
+
+  it('lists a service\'s alerts most recently seen first, by state', async () => {
+    const alerts = store();
+    await alerts.record(newAlert({ fingerprint: 'a' }), T0);
+    await alerts.record(newAlert({ fingerprint: 'b' }), T0 + MINUTE);
+    await alerts.record(newAlert({ fingerprint: 'c', status: 'resolved' }), T0 + 2 * MINUTE);
+    await alerts.record(newAlert({ fingerprint: 'd', service: 'payments' }), T0 + 3 * MINUTE);
+    expect((await alerts.recent('checkout')).map((a) => a.fingerprint)).toEqual(['c', 'b', 'a']);
+    expect((await alerts.recent('checkout', { state: 'firing', limit: 1 })).map((a) => a.fingerprint)).toEqual(['b']);
+    expect((await alerts.recent('checkout', { sinceMs: T0 + MINUTE })).map((a) => a.fingerprint)).toEqual(['c', 'b']);
+  });
+
+  it('keeps fingerprints that are not key-safe apart', async () => {
+    const alerts = store();
+    await alerts.record(newAlert({ fingerprint: 'a:b' }), T0);
+    await alerts.record(newAlert({ fingerprint: 'a_b' }), T0);
+    expect((await alerts.get('a:b'))?.count).toBe(1);
+    expect((await alerts.get('a_b'))?.count).toBe(1);
+  });
+
+  it('expires alert state after retention and trims the service index', async () => {
+    const alerts = store({ retentionMs: HOUR });
+    await alerts.record(newAlert({ fingerprint: 'old' }), T0);
+    await alerts.record(newAlert({ fingerprint: 'new' }), T0 + 2 * HOUR);
+    expect(await redis.zrange(keys.alertsByService('checkout'), 0, -1)).toEqual(['new']);
+    const ttl = await redis.pttl(keys.alert('new'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(HOUR);
+  });
+});

@@ -144,7 +144,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       incidents,
       digests,
       config,
-      remediation: () => [],
+      rollbackTargets: content.policy.rollbackTargets,
       verdict,
       logger,
     });

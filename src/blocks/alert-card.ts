@@ -4,6 +4,7 @@ import type { AlertState } from '../domain/alerts/model';
 import type { Suspect, Verdict } from '../domain/correlation';
 import { INCIDENT_ACTIONS } from './ids';
 import { utcTime, type SlackMessage } from './incident-messages';
+import { remediationButtons } from './remediation';
 import { context, escapeMrkdwn, plain, section, truncate } from './text';
 
 /** What the Start incident button carries. */
@@ -57,8 +58,17 @@ export function countsText(counts: AlertCounts): string {
   return [`*${counts.firing} firing · ${counts.resolved} resolved*`, ...names].join('\n');
 }
 
+/** Rollback and Disable flag for the top suspect (when it is a deploy of this service or a dependency). */
+function suspectRemediation(verdict: Verdict, alert: AlertState, rollbackTargets: Record<string, number>): KnownBlock[] {
+  const deploy = verdict.top?.deploy;
+  if (!deploy) return [];
+  const target = rollbackTargets[deploy.strategy];
+  const block = remediationButtons(deploy, { kind: 'alert', id: alert.fingerprint }, target ? { rollbackTargetText: formatDistanceStrict(0, target) } : {});
+  return block ? [block] : [];
+}
+
 /** The card posted in the service's channel for an alert with no open incident. */
-export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; remediation: KnownBlock[] }): SlackMessage {
+export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number> }): SlackMessage {
   const { alert, verdict, counts } = input;
   const icon = alert.state === 'resolved' && counts.firing === 0 ? ':white_check_mark:' : ':rotating_light:';
   const headline = `${icon} *${escapeMrkdwn(alert.name)}* on *${alert.service}* (${alert.severity})${alert.environment ? ` in ${alert.environment}` : ''}`;
@@ -76,7 +86,7 @@ export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: 
       block_id: 'alert_card_actions',
       elements: [{ type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, text: plain('Start incident'), style: 'primary', value: JSON.stringify(value) }],
     },
-    ...input.remediation,
+    ...suspectRemediation(verdict, alert, input.rollbackTargets),
   ];
   return { text: truncate(`${alert.name} on ${alert.service}: ${verdictSummary(verdict)}`, 3000), blocks };
 }

@@ -1,4 +1,3 @@
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -24,9 +23,6 @@ interface CardState {
   postedAt: number;
 }
 
-/** Builds the remediation buttons for a verdict's suspect deploy (none when nothing can be rolled back). */
-export type RemediationBlocks = (service: string, verdict: Verdict, context: { kind: 'alert' | 'incident'; id: string }) => KnownBlock[];
-
 const SEVERITY_FOR_ALERT: Record<string, Incident['severity']> = { critical: 'P1', error: 'P2', warning: 'P2', info: 'P3' };
 
 /**
@@ -44,7 +40,8 @@ export class SlackAlertPublisher {
       incidents: IncidentService;
       digests: BullAlertDigestScheduler;
       config: ConfigFile;
-      remediation: RemediationBlocks;
+      /** The rollback runbook's target time per deploy strategy, named in the Rollback confirmation. */
+      rollbackTargets: Record<string, number>;
       verdict: (alert: AlertState) => Promise<Verdict>;
       logger: Logger;
     },
@@ -82,7 +79,7 @@ export class SlackAlertPublisher {
       return;
     }
     const counts = await this.counts(service, Date.parse(primary.startsAt));
-    const message = alertCard({ alert: primary, verdict, counts, remediation: this.deps.remediation(service, verdict, { kind: 'alert', id: primary.fingerprint }) });
+    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
     const posted = await this.deps.client.chat.postMessage({ channel, ...message, unfurl_links: false });
     const card: CardState = { channel: posted.channel ?? channel, ts: posted.ts ?? '', fingerprint: primary.fingerprint, postedAt: Date.parse(primary.startsAt) };
     await this.deps.redis.set(cardKey, JSON.stringify(card), 'EX', CARD_TTL_SECONDS);
@@ -93,7 +90,7 @@ export class SlackAlertPublisher {
     if (!primary) return;
     const counts = await this.counts(service, card.postedAt);
     const verdict = await this.deps.verdict(primary);
-    const message = alertCard({ alert: primary, verdict, counts, remediation: this.deps.remediation(service, verdict, { kind: 'alert', id: primary.fingerprint }) });
+    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
     await this.deps.client.chat.update({ channel: card.channel, ts: card.ts, ...message });
     // Everything resolved: the next alert gets a fresh card.
     if (counts.firing === 0) await this.deps.redis.del(this.deps.keys.alertCard(service));

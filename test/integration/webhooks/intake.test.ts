@@ -84,6 +84,11 @@ describe('webhooks', () => {
     await waitFor('alert card', () => h.slack.postsTo('#checkout-alerts').length === 1);
     const card = h.slack.postsTo('#checkout-alerts')[0]!;
     for (const text of ['HighErrorRate', 'Strong suspect', 'v1.2.3', 'from v1.2.2', 'blue-green', 'Start incident', 'new-checkout']) expect(card).toContain(text);
+    const buttons = (h.slack.called('chat.postMessage')[0]!.body.blocks as { type: string; elements?: { text: { text: string }; confirm?: { text: { text: string } } }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.text.text)).toEqual(['Start incident', 'Rollback to v1.2.2', 'Disable flag new-checkout']);
+    expect(buttons[1]!.confirm!.text.text).toContain('*v1.2.3* → *v1.2.2* (blue-green)');
 
     const resend = await postWebhook(h.url, 'alertmanager', group);
     expect(resend.json).toEqual({ id: first.json.id, duplicate: true });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DIAGNOSIS_PATTERNS } from '../domain/correlation/model';
+import { DEPLOY_STRATEGIES } from '../domain/deploys/model';
+import { severityIdSchema, type SeverityId } from '../domain/incidents/model';
 import { durationSchema } from '../lib/duration';
 
 /** Schemas for the YAML in runbook-content/; durations come out as milliseconds. */
@@ -8,9 +11,7 @@ const kebabIdSchema = z.string().regex(KEBAB, 'must be kebab-case, e.g. "deploym
 const textSchema = z.string().trim().min(1, 'must not be empty');
 const ratioSchema = z.number().min(0).max(1);
 
-export const SEVERITY_IDS = ['P0', 'P1', 'P2', 'P3'] as const;
-export const severityIdSchema = z.enum(SEVERITY_IDS);
-export type SeverityId = z.infer<typeof severityIdSchema>;
+export { SEVERITY_IDS, severityIdSchema, type SeverityId } from '../domain/incidents/model';
 
 const severityEntrySchema = z.strictObject({ label: textSchema, definition: textSchema });
 
@@ -61,17 +62,8 @@ export interface Runbook extends FrontMatter {
   sections: RunbookSection[];
 }
 
-export const DIAGNOSIS_PATTERNS = [
-  'all-endpoints',
-  'specific-endpoint',
-  'partial-recovery',
-  'under-load',
-  'after-migration',
-] as const;
-export type DiagnosisPattern = (typeof DIAGNOSIS_PATTERNS)[number];
-
-export const DEPLOY_STRATEGIES = ['blue-green', 'canary', 'rolling', 'direct'] as const;
-export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
+export { DIAGNOSIS_PATTERNS, type DiagnosisPattern } from '../domain/correlation/model';
+export { DEPLOY_STRATEGIES, type DeployStrategy } from '../domain/deploys/model';
 
 const breachSchema = z.strictObject({ threshold: ratioSchema, for: durationSchema });
 

@@ -27,14 +27,12 @@ export function redisKeys(prefix = 'fb') {
     // deploys and alerts
     deploy: (id: string) => k('deploy', id),
     deploysByService: (service: string, environment: string) => k('deploys', service, environment),
-    deployDedupe: () => k('deploys', 'dedupe'),
     /** Dedupe keys of the deploy events of a service's current version in one environment. */
     deployDedupeFor: (service: string, environment: string) => k('deploy-dedupe', service, environment),
     /** The environments a service was deployed to, for questions that span them all. */
     deployEnvironments: (service: string) => k('deploy-environments', service),
     alert: (fingerprint: string) => k('alert', fingerprint),
     alertsByService: (service: string) => k('alerts', service),
-    webhookEvent: (id: string) => k('webhook-event', id),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
     alertsPending: (service: string) => k('alerts-pending', service),
     alertsPendingServices: () => k('alerts-pending', 'services'),

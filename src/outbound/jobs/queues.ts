@@ -14,10 +14,11 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /**
  * Completed jobs are kept a day so a deterministic job id still deduplicates a late retry;
- * failed ones a week, for the audit.
+ * failed ones a week, for the audit. 15 exponential attempts from 1 s span about 9 hours, so a long
+ * Slack outage delays messages but does not drop them.
  */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
-  attempts: 10,
+  attempts: 15,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { SYSTEM_ACTOR } from '../domain/incidents/model';
 
 /** Slack's limit for a section's text. */
 const SECTION_LIMIT = 3000;
@@ -18,10 +19,11 @@ export function context(...texts: string[]): KnownBlock {
   return { type: 'context', elements: texts.map((t) => mrkdwn(truncate(t, SECTION_LIMIT))) };
 }
 
-export const mention = (userId: string) => `<@${userId}>`;
+/** Firebreak itself (an automatic action) is named, not mentioned. */
+export const mention = (userId: string) => (userId === SYSTEM_ACTOR ? 'Firebreak' : `<@${userId}>`);
 export const channelLink = (channelId: string) => `<#${channelId}>`;
 /** Mention a user (U…/W…) or a user group (S…). */
-export const mentionTarget = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+export const mentionTarget = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : mention(id));
 
 /** Slack's mrkdwn needs &, < and > escaped in text that came from people. */
 export function escapeMrkdwn(text: string): string {

@@ -103,7 +103,8 @@ export class TimerFiring {
       this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'escalation', text, { level: level.level, round: timer.round, epoch: timer.epoch, users, reason }),
     );
 
-    if (users.length > 0 && !acknowledgementOf(await store.get(incident.id), level.level)) {
+    // The reminder re-reads the acknowledgements when it fires; one given meanwhile silences it.
+    if (users.length > 0) {
       await scheduler.schedule(renotifyTimer(timer, notifiedAt, policy.renotifyEvery));
     }
     return { fired: true };

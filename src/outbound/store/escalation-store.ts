@@ -105,9 +105,8 @@ export class RedisEscalationStore implements EscalationStore {
 
   private async firstWins(incidentId: string, field: string, value: string): Promise<string> {
     const key = this.keys.escalation(incidentId);
-    const results = await this.redis.multi().hsetnx(key, field, value).hget(key, field).exec();
-    const stored = results?.[1]?.[1];
-    return typeof stored === 'string' ? stored : value;
+    if ((await this.redis.hsetnx(key, field, value)) === 1) return value;
+    return (await this.redis.hget(key, field)) ?? value;
   }
 
   private async firstAck(incidentId: string, field: string, ack: Acknowledgement): Promise<{ ack: Acknowledgement; first: boolean }> {

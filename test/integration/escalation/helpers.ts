@@ -46,7 +46,14 @@ function contentWith(overrides: PolicyOverrides): Content {
  * A Firebreak on real Redis with a fake Slack, like test/helpers/harness.ts, plus what these tests
  * need: second-scale policy numbers, a shared fake Slack (replicas) and restarts that keep Redis.
  */
-export async function startBot(options: { config: string; prefix?: string; slack?: FakeSlack; policy?: PolicyOverrides; workers?: boolean }): Promise<Bot> {
+export async function startBot(options: {
+  config: string;
+  prefix?: string;
+  slack?: FakeSlack;
+  policy?: PolicyOverrides;
+  workers?: boolean;
+  redisUrl?: string;
+}): Promise<Bot> {
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
   const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -63,11 +70,11 @@ export async function startBot(options: { config: string; prefix?: string; slack
     env,
     config: parseConfigText(options.config, 'test config', {}),
     content: contentWith(options.policy ?? {}),
-    redisUrl: redisUrl(),
+    redisUrl: options.redisUrl ?? redisUrl(),
     logger: createLogger(env.LOG_LEVEL),
     workers: options.workers,
   });
-  const redis = new Redis(redisUrl());
+  const redis = new Redis(options.redisUrl ?? redisUrl());
   return {
     app,
     url: app.url,

@@ -1,3 +1,6 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { redisUrl } from '../../helpers/harness';
 import { answerText, buttonValue, command, dmsTo, postsContaining, recordTimes, resolveIncident, startBot, startIncident, type Bot } from './helpers';
 import { sleep, waitFor } from '../../helpers/harness';
 
@@ -62,5 +65,27 @@ describe('escalation through the incident lifecycle', () => {
     await startIncident(bot, { severity: 'P0' });
     await waitFor('levels 1 and 2', () => dmsTo(bot.slack, 'U0ONCALL').length === 1 && dmsTo(bot.slack, 'U0LEAD').length === 1);
     expect(dmsTo(bot.slack, 'U0CTO')).toHaveLength(0);
+  });
+
+  it('a level timer that fires before its level is due (a stale move) goes back to waiting', async () => {
+    bot = await startBot({ config: CONFIG.replace('1500ms', '1h') });
+    await startIncident(bot);
+    await waitFor('level 1 DM', () => dmsTo(bot.slack, 'U0ONCALL').length === 1);
+    const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue('timers', { connection, prefix: `${bot.prefix}:bull` });
+    try {
+      const job = await queue.getJob('esc-INC-1-e0-l2');
+      expect(await job!.getState()).toBe('delayed');
+      await queue.remove('esc-INC-1-e0-l2');
+      await queue.add('escalation', { ...job!.data, dueAt: new Date().toISOString() }, { jobId: 'esc-INC-1-e0-l2' });
+      await waitFor('moved back to its due time', async () => {
+        const again = await queue.getJob('esc-INC-1-e0-l2');
+        return (await again?.getState()) === 'delayed' && again!.attemptsMade === 0 && again!.timestamp + again!.delay > Date.now() + 3_000_000;
+      });
+      expect(dmsTo(bot.slack, 'U0LEAD')).toHaveLength(0);
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
   });
 });

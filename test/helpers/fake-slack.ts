@@ -29,6 +29,8 @@ function parseBody(raw: unknown): Record<string, unknown> {
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: SlackCall[] = [];
+  /** Bodies uploaded to files.getUploadURLExternal's upload_url, by file id. */
+  readonly uploads = new Map<string, string>();
   private readonly overrides = new Map<string, Responder>();
   private channelSeq = 0;
   private tsSeq = 0;
@@ -47,6 +49,13 @@ export class FakeSlack {
           return [status, body, headers as Record<string, string>];
         }
         return [200, override ?? this.answer(call)];
+      });
+    nock(SLACK_API_BASE)
+      .persist()
+      .post(/\/upload\/.+/)
+      .reply((uri, requestBody) => {
+        this.uploads.set(uri.split('/').pop() ?? '', typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody));
+        return [200, 'OK - uploaded'];
       });
     nock(SLACK_API_BASE)
       .persist()
@@ -90,6 +99,10 @@ export class FakeSlack {
         return { ok: true, channel: call.body.channel, ts: call.body.ts };
       case 'views.open':
         return { ok: true, view: { id: 'V0MODAL' } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F0FILE${++this.tsSeq}`;
+        return { ok: true, file_id: fileId, upload_url: `${SLACK_API_BASE}/upload/${fileId}` };
+      }
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       default:

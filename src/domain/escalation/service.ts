@@ -58,6 +58,7 @@ export class EscalationService {
       case 'reopened':
         return this.onReopened(incident, event.sequence);
       case 'commander-changed':
+      case 'postmortem-requested':
         return; // reminders read the commander when they fire
     }
   }

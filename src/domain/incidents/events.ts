@@ -11,6 +11,7 @@ export const incidentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reopened'), incident: incidentSchema, ...changed }),
   z.object({ type: z.literal('severity-changed'), incident: incidentSchema, from: severityIdSchema, ...changed }),
   z.object({ type: z.literal('commander-changed'), incident: incidentSchema, from: z.string(), ...changed }),
+  z.object({ type: z.literal('postmortem-requested'), incident: incidentSchema, ...changed }),
 ]);
 
 export type IncidentEvent = z.infer<typeof incidentEventSchema>;

@@ -155,6 +155,15 @@ export class IncidentService {
     return incident;
   }
 
+  /** Ask for a Markdown postmortem draft from the timeline (uploaded to the channel by a job). */
+  async requestPostmortem(id: string, author: string): Promise<Incident> {
+    const incident = await this.get(id);
+    const sequence = this.clock.now().getTime();
+    await this.note(id, author, 'postmortem', 'Postmortem draft requested');
+    await this.events.publish({ type: 'postmortem-requested', incident, author, sequence });
+    return incident;
+  }
+
   async setChecklist(id: string, checked: string[], author: string): Promise<string[]> {
     await this.get(id);
     const before = new Set(await this.repository.checklist(id));

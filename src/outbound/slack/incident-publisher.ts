@@ -7,6 +7,7 @@ import type { Content } from '../../content';
 import type { IncidentEvent } from '../../domain/incidents/events';
 import { SYSTEM_ACTOR, type Incident } from '../../domain/incidents/model';
 import type { IncidentRepository } from '../../domain/incidents/ports';
+import { postmortemDraft } from '../../domain/incidents/postmortem';
 import type { IncidentService } from '../../domain/incidents/service';
 import type { SlackDirectory } from './directory';
 import { slackErrorCode, tolerate } from './errors';
@@ -49,7 +50,23 @@ export class SlackIncidentPublisher {
       case 'commander-changed':
         await this.postInChannel(incident, { text: `${mention(incident.commanderId)} is now the incident commander (was ${mention(event.from)}).`, blocks: [] }, undefined);
         return this.setTopic(incident);
+      case 'postmortem-requested':
+        return this.uploadPostmortem(incident, event.author);
     }
+  }
+
+  /** The Markdown draft, as a file in the incident channel. */
+  private async uploadPostmortem(incident: Incident, author: string): Promise<void> {
+    if (!incident.channelId) throw new Error(`${incident.id} has no channel yet`);
+    const [timeline, checked] = await Promise.all([this.deps.repository.timeline(incident.id), this.deps.repository.checklist(incident.id)]);
+    await this.deps.client.filesUploadV2({
+      channel_id: incident.channelId,
+      filename: `postmortem-${incident.id}.md`,
+      title: `Postmortem draft: ${incident.title}`,
+      content: postmortemDraft(incident, timeline, checked, new Date()),
+      initial_comment: `Postmortem draft for ${incident.id}, from the timeline, requested by ${mention(author)}. Fill in what went well, what went wrong and the action items.`,
+    });
+    await this.note(incident, 'postmortem', 'Postmortem draft uploaded');
   }
 
   private readonly render = (id: string, vars: Record<string, string | number | undefined>) =>

@@ -1,5 +1,6 @@
 import { INCIDENT_ACTIONS, INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { startIncidentViaSlack } from '../../helpers/incidents';
 import { blockAction, FORM, postSigned, selectValue, slashCommand, textValue, userValue, viewSubmission } from '../../helpers/slack';
 
 const CONFIG = `
@@ -229,5 +230,28 @@ describe('incident lifecycle through POST /slack/events', () => {
     expect(status).toContain('<@U0LEAD>');
     await waitFor('topic updated twice more', () => h.slack.called('conversations.setTopic').length === 3);
     expect(String(h.slack.called('conversations.setTopic')[2]!.body.topic)).toContain('<@U0LEAD>');
+  });
+});
+
+describe('/incident postmortem', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ config: CONFIG });
+  });
+  afterEach(() => h.close());
+
+  it('uploads a Markdown draft built from the timeline to the incident channel', async () => {
+    const channel = await startIncidentViaSlack(h, { title: 'Cart is empty', service: 'checkout' });
+    await postSigned(h.url, slashCommand({ text: 'severity P0', channel_id: channel }), FORM);
+    const answer = await postSigned(h.url, slashCommand({ text: 'postmortem', channel_id: channel }), FORM);
+    expect(JSON.stringify(answer.json)).toContain('postmortem draft');
+    await waitFor('upload completed', () => h.slack.called('files.completeUploadExternal').length === 1);
+    const completed = h.slack.called('files.completeUploadExternal')[0]!.body;
+    expect(completed.channel_id).toBe(channel);
+    const [fileId] = [...h.slack.uploads.keys()];
+    const markdown = h.slack.uploads.get(fileId!)!;
+    expect(markdown).toContain('# Postmortem: Cart is empty (INC-1)');
+    expect(markdown).toContain('| @U0REPORTER | Severity P1 → P0 |');
+    expect(markdown).toContain('## Action items');
   });
 });

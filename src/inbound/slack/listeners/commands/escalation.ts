@@ -11,7 +11,7 @@ interface EscalationInvocation {
 type Run = (incident: Incident, invocation: EscalationInvocation) => Promise<string>;
 
 const POSTMORTEM_USAGE =
-  'Usage: `/incident postmortem scheduled` — marks the postmortem as scheduled, which stops its reminder.';
+  'Usage: `/incident postmortem` — a Markdown draft from the timeline; `/incident postmortem scheduled` — marks the postmortem as scheduled, which stops its reminder.';
 
 /**
  * `/incident ack`, `/incident escalate` and `/incident postmortem scheduled`, run inside an incident
@@ -22,7 +22,12 @@ export function escalationSubcommands(deps: SlackDeps): { ack: Run; escalate: Ru
     ack: async (incident, { command }) => acknowledgeReplyText(await deps.escalation.acknowledge(incident.id, command.user_id), incident.id),
     escalate: async (incident, { command }) => escalateReplyText(await deps.escalation.escalateNow(incident.id, command.user_id), incident.id),
     postmortem: async (incident, { args, command }) => {
-      if ((args[0] ?? '').toLowerCase() !== 'scheduled') return POSTMORTEM_USAGE;
+      const sub = (args[0] ?? 'draft').toLowerCase();
+      if (sub === 'draft') {
+        await deps.incidents.requestPostmortem(incident.id, command.user_id);
+        return `Writing a postmortem draft of ${incident.id} from its timeline; it will be posted here as a Markdown file.`;
+      }
+      if (sub !== 'scheduled') return POSTMORTEM_USAGE;
       const { first, ack } = await deps.escalation.markPostmortemScheduled(incident.id, command.user_id);
       return first
         ? `Postmortem of ${incident.id} marked as scheduled; no reminder will be sent.`

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { App, ExpressReceiver } from '@slack/bolt';
@@ -31,26 +32,18 @@ import { RedisIncidentStore } from '../src/outbound/store/incident-store';
 import { REMEDIATION_ACTIONS } from '../src/blocks/remediation-ids';
 import { remediationActionId } from '../src/domain/remediation/model';
 import { blockAction, FORM, sign } from '../test/helpers/slack';
+import { ms, percentile } from './stats';
 
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? CLICKS);
+const SPLIT = process.env.BENCH_SPLIT === '1';
 const SIGNING_SECRET = 'bench-signing-secret';
 const RESPONDER = 'U0BENCH';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-
-/** Wall-clock ms with sub-ms precision, comparable across threads. */
-const now = () => performance.timeOrigin + performance.now();
 
 /**
  * The load generator: a worker thread (its own event loop, its own core where there is one) with
@@ -151,6 +144,17 @@ async function startFarSide() {
   };
 }
 
+/** test/helpers/remediation-worker-process.ts: only the remediation worker, in its own process. */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const script = join(__dirname, '../test/helpers/remediation-worker-process.ts');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+  return child;
+}
+
 /** The baseline: Bolt on Express, acking a no-op button and doing nothing else. */
 async function startBareBolt(slackApiUrl: string) {
   const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events', processBeforeResponse: false });
@@ -184,13 +188,12 @@ export async function run(): Promise<void> {
   const bare = await startBareBolt(far.slackApiUrl);
   const total = WARMUP + CLICKS;
 
-  const config = parseConfigText(
-    `services:\n  checkout:\n    channel: "#checkout"\n    responders: [${RESPONDER}]\n    rollback: { executor: http, url: "${far.deployerUrl}/rollback", secret: "bench", attempts: 3, backoff: 1s }\n`,
-    'bench config',
-    {},
-  );
+  const configText = `services:\n  checkout:\n    channel: "#checkout"\n    responders: [${RESPONDER}]\n    rollback: { executor: http, url: "${far.deployerUrl}/rollback", secret: "bench", attempts: 3, backoff: 1s }\n`;
+  const config = parseConfigText(configText, 'bench config', {});
   const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: far.slackApiUrl, PORT: '0', LOG_LEVEL: 'silent', FIREBREAK_REDIS_PREFIX: prefix });
-  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger('silent') });
+  // BENCH_SPLIT=1: a web-only Firebreak (workers: false) and the remediation worker in a process of its own.
+  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger('silent'), workers: !SPLIT });
+  const workerProcess = SPLIT ? await startWorkerProcess({ TEST_REDIS_URL: redisUrl, FIREBREAK_REDIS_PREFIX: prefix, FIREBREAK_TEST_CONFIG: configText, SLACK_API_URL: far.slackApiUrl }) : undefined;
 
   try {
     // One incident and one deploy (its own environment, so each is the latest there) per click.
@@ -249,11 +252,13 @@ export async function run(): Promise<void> {
       ['ratio Firebreak / bare', `${(percentile(acks, 50) / percentile(bareAcks, 50)).toFixed(2)}x`, `${(percentile(acks, 99) / percentile(bareAcks, 99)).toFixed(2)}x`, ''],
       ['click → executor call', ms(percentile(toExecutor, 50)), ms(percentile(toExecutor, 99)), ms(Math.max(...toExecutor))],
     ];
-    console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks)`);
+    console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks; ${SPLIT ? 'web-only Firebreak + a worker process' : 'web and workers in one process'})`);
     for (const row of rows) console.log(`  ${row[0]!.padEnd(32)} ${row.slice(1).map((cell) => cell!.padStart(10)).join(' ')}`);
     console.log(`  executor calls: ${toExecutor.length}/${CLICKS}; actions finished (announced): ${await finished()}/${CLICKS}; deployer calls total: ${arrivals.size}`);
     console.log(`  aims: ack p99 < 50 ms (${percentile(acks, 99) < 50 ? 'met' : 'missed'}), click → executor p99 < 500 ms (${percentile(toExecutor, 99) < 500 ? 'met' : 'missed'})\n`);
   } finally {
+    workerProcess?.kill('SIGTERM');
+    if (workerProcess) await once(workerProcess, 'exit');
     await firebreak.close();
     await Promise.all([closeServer(bare.server), far.close()]);
     let cursor = '0';

@@ -29,6 +29,7 @@ import { createQueue, QUEUE_NAMES } from '../src/outbound/jobs/queues';
 import { BullTimerScheduler } from '../src/outbound/jobs/timers';
 import { RedisEscalationStore } from '../src/outbound/store/escalation-store';
 import { RedisIncidentStore } from '../src/outbound/store/incident-store';
+import { percentile } from './stats';
 
 const MIN = 60_000;
 /** Timers come due from this long after scheduling ends, spread over WINDOW_MS. */
@@ -58,11 +59,6 @@ async function inParallel<T>(items: T[], run: (item: T, index: number) => Promis
 }
 
 const usedMemory = async (redis: Redis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';

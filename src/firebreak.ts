@@ -32,6 +32,7 @@ import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
+import { wireGuard } from './wire-guard';
 import { wireRemediation } from './wire-remediation';
 
 export interface FirebreakOptions {
@@ -90,10 +91,16 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     openIncidentFor: (service) => repository.openForService(service),
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
+    describeGuard: (deployId) => guard.guard.describe(deployId),
+  });
+  const guard = wireGuard({
+    ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
+    remediation: remediation.requests,
+    client: () => client,
   });
   const alertDigestsQueue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
   const digests = new BullAlertDigestScheduler(alertDigestsQueue, redis, keys);
-  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock });
+  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock, watcher: guard.guard });
   const verdict = (alert: Alert) =>
     analyseAlert(alert, {
       deploys,
@@ -125,16 +132,17 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     });
   }
   httpApp.use(
-    webhookRouter({ intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET }),
+    webhookRouter({ intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples }),
   );
   finishHttpApp(httpApp, logger);
 
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
     workers.push(escalation.startWorker());
-    workers.push(remediation.startWorker());
+    workers.push(...remediation.startWorkers());
+    workers.push(guard.startWorker());
     const alertPublisher = new SlackAlertPublisher({
       client,
       redis,
@@ -180,6 +188,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         alertDigestsQueue.close(),
         escalation.close(),
         remediation.close(),
+        guard.close(),
       ]);
       for (const connection of [redis, bullConnection, producerConnection]) {
         if (redisUp) await connection.quit().catch(() => connection.disconnect());

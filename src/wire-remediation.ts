@@ -7,12 +7,12 @@ import type { Content } from './content';
 import type { AlertTracker } from './domain/alerts/ports';
 import type { EscalateResult } from './domain/escalation/service';
 import { SYSTEM_ACTOR, type Incident } from './domain/incidents/model';
-import type { ContextLookup, DeployLookup, Escalator, RemediationCatalog, ServiceRemediation } from './domain/remediation/action-ports';
+import type { ContextInfo, ContextLookup, DeployLookup, Escalator, RemediationCatalog, ServiceRemediation } from './domain/remediation/action-ports';
 import { PermanentActionError } from './domain/remediation/errors';
 import type { FlagProvider, RollbackExecutor } from './domain/remediation/ports';
 import { RemediationRequests } from './domain/remediation/requests';
 import { RemediationService } from './domain/remediation/service';
-import { startRemediationWorker } from './inbound/workers/remediation';
+import { startRemediationWorkers } from './inbound/workers/remediation';
 import type { Clock } from './lib/clock';
 import type { RedisKeys } from './lib/keys';
 import { HttpHealthProbe } from './outbound/executors/health-probe';
@@ -33,8 +33,8 @@ export interface RemediationWiring {
   audit: RemediationAuditLog;
   /** Incident event handler: Rollback / Disable flag offered in a new incident's thread. */
   offer: RemediationOffer;
-  /** The remediation worker; only in processes that run workers. */
-  startWorker(timing?: { lockDuration?: number; stalledInterval?: number }): Worker;
+  /** The remediation workers; only in processes that run workers. */
+  startWorkers(timing?: { lockDuration?: number; stalledInterval?: number }): Worker[];
   close(): Promise<void>;
 }
 
@@ -56,6 +56,8 @@ export interface RemediationWiringOptions {
   /** The escalation engine's manual escalation, when it runs in this process. */
   escalateNow?: (incidentId: string, by: string) => Promise<EscalateResult>;
   executorDeps?: ExecutorDeps;
+  /** A deploy-guard context (its id is the deploy's): the guard's headline and the incident it belongs to. */
+  describeGuard?: (deployId: string) => Promise<ContextInfo | undefined>;
 }
 
 /** Part of the composition root: the remediation queue, store, Slack thread, executors, and worker. */
@@ -84,7 +86,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     service,
     audit,
     offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents }),
-    startWorker: (timing = {}) => { for (let i = 0; i < Number(process.env.XW ?? 0); i++) startRemediationWorker({ ...options.queueSettings, service, logger, ...timing }); return startRemediationWorker({ ...options.queueSettings, service, logger, ...timing }); },
+    startWorkers: (timing = {}) => startRemediationWorkers({ ...options.queueSettings, service, logger, ...timing }),
     close: () => queue.close(),
   };
 }
@@ -134,6 +136,7 @@ function contextLookup(options: RemediationWiringOptions): ContextLookup {
         const incident = await options.incidents.get(context.id).catch(() => undefined);
         return incident && { title: `${incident.id}: ${incident.title}`, incidentId: incident.id, openedAt: incident.createdAt, channelId: incident.channelId };
       }
+      if (context.kind === 'guard') return options.describeGuard?.(context.id);
       if (context.kind !== 'alert') return undefined;
       const alert = await options.alerts.get(context.id);
       if (!alert) return undefined;

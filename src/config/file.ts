@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { durationSchema } from '../lib/duration';
 import { ConfigError, type Issue } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
+import { guardSchema } from './guard';
 import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
 
 const slackChannel = z.string().regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, 'a channel like "#checkout-alerts" or a channel id');
@@ -13,16 +14,6 @@ const slackTarget = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (Uâ
 const escalationLevelSchema = z.object({
   after: durationSchema,
   notify: z.array(slackTarget).min(1, 'name at least one user or user group'),
-});
-
-const guardSchema = z.object({
-  mode: z.enum(['off', 'propose', 'auto']).default('propose'),
-  prometheus: z.url().optional(),
-  window: durationSchema.optional(),
-  queries: z
-    .object({ errorRate: z.string().optional(), latencyP95: z.string().optional(), healthFailures: z.string().optional() })
-    .default({}),
-  every: durationSchema.default(15_000),
 });
 
 export const serviceSchema = z.object({

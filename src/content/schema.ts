@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { DIAGNOSIS_PATTERNS } from '../domain/correlation/model';
-import { DEPLOY_STRATEGIES } from '../domain/deploys/model';
 import { severityIdSchema, type SeverityId } from '../domain/incidents/model';
 import { durationSchema } from '../lib/duration';
 

@@ -57,7 +57,16 @@ export function redisKeys(prefix = 'fb') {
     escalationStep: (incidentId: string, step: string) => k('escalation', incidentId, 'step', step),
 
     // guard
+    /** The deploy a service's guard is watching now. */
     guard: (service: string) => k('guard', service),
+    /** One deploy's guard window (state, breaches, problems). */
+    guardWindow: (deployId: string) => k('guard-window', deployId),
+    /** Steps the guard did once for a deploy (card posted, incident opened, rollback asked for). */
+    guardSteps: (deployId: string) => k('guard-window', deployId, 'steps'),
+    /** Readings taken from Prometheus for a deploy, one entry per evaluation. */
+    guardReadings: (deployId: string) => k('guard-window', deployId, 'readings'),
+    /** Samples pushed to POST /webhooks/metrics, by time. */
+    metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', service, environment, signal),
   };
 }
 

@@ -42,15 +42,15 @@ async function main(): Promise<void> {
     alerts: new RedisAlertStore(redis, keys),
     client: () => client,
   });
-  const worker = remediation.startWorker({
+  const workers = remediation.startWorkers({
     lockDuration: env.LOCK_DURATION_MS ? Number(env.LOCK_DURATION_MS) : undefined,
     stalledInterval: env.STALLED_INTERVAL_MS ? Number(env.STALLED_INTERVAL_MS) : undefined,
   });
-  await worker.waitUntilReady();
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => {
     void (async () => {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await remediation.close();
       await Promise.all([redis.quit(), connection.quit()]);
       process.exit(0);

@@ -1,6 +1,5 @@
 import type { Clock } from '../../lib/clock';
 import { humanDuration } from '../../lib/human-duration';
-import { NotFoundError } from '../../lib/errors';
 import { isOpen, SYSTEM_ACTOR, type Incident } from '../incidents/model';
 import type { IncidentService } from '../incidents/service';
 import { levelName, plainMention, reasonText, targetsText } from './describe';
@@ -57,7 +56,7 @@ export class TimerFiring {
   constructor(private readonly deps: EscalationDeps) {}
 
   async fire(timer: Timer): Promise<FireResult> {
-    const incident = await this.find(timer.incidentId);
+    const incident = await this.deps.incidents.find(timer.incidentId);
     if (!incident) return skipped('the incident does not exist');
     switch (timer.kind) {
       case 'escalation':
@@ -146,17 +145,8 @@ export class TimerFiring {
     return { fired: true };
   }
 
-  private async find(incidentId: string): Promise<Incident | undefined> {
-    try {
-      return await this.deps.incidents.get(incidentId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
-  }
-
   private async stillOpen(incidentId: string): Promise<boolean> {
-    const incident = await this.find(incidentId);
+    const incident = await this.deps.incidents.find(incidentId);
     return incident !== undefined && isOpen(incident);
   }
 

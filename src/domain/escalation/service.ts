@@ -1,4 +1,3 @@
-import { NotFoundError } from '../../lib/errors';
 import { isOpen, SYSTEM_ACTOR, type Incident } from '../incidents/model';
 import type { IncidentEvent } from '../incidents/events';
 import { levelName } from './describe';
@@ -40,7 +39,7 @@ export class EscalationService {
   /** An incident event handler: every branch is safe to run twice (event jobs are retried). */
   async handle(event: IncidentEvent): Promise<void> {
     // Act on the incident as it is now, not as it was when the event was published.
-    const incident = await this.find(event.incident.id);
+    const incident = await this.deps.incidents.find(event.incident.id);
     if (!incident) return;
     switch (event.type) {
       case 'opened':
@@ -120,15 +119,6 @@ export class EscalationService {
       await incidents.note(incidentId, by, 'postmortem', 'Postmortem marked as scheduled');
     }
     return result;
-  }
-
-  private async find(incidentId: string): Promise<Incident | undefined> {
-    try {
-      return await this.deps.incidents.get(incidentId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
   }
 
   private async scheduleLadder(incident: Incident): Promise<void> {

@@ -75,6 +75,11 @@ export class IncidentService {
     return { incident, created };
   }
 
+  /** The incident, or undefined when there is none with that id. */
+  find(id: string): Promise<Incident | undefined> {
+    return this.repository.get(id);
+  }
+
   async get(id: string): Promise<Incident> {
     const incident = await this.repository.get(id);
     if (!incident) throw new IncidentNotFoundError(id);

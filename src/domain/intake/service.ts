@@ -6,7 +6,7 @@ import type { NewDeploy } from '../deploys/model';
 import type { IncidentService } from '../incidents/service';
 import type { IncidentRepository } from '../incidents/ports';
 import type { Clock } from '../../lib/clock';
-import type { AlertDigestScheduler } from './ports';
+import type { AlertDigestScheduler, DeployWatcher } from './ports';
 
 export interface Accepted {
   /** Same input, same id: a resend or redelivery is answered with the id it got the first time. */
@@ -27,6 +27,7 @@ export class IntakeService {
       incidents: IncidentService;
       repository: IncidentRepository;
       clock: Clock;
+      watcher?: DeployWatcher;
     },
   ) {}
 
@@ -36,6 +37,7 @@ export class IntakeService {
       const recorded = await this.deps.deploys.record(deploy);
       results.push(recorded);
       if (!recorded.duplicate) await this.noteOnOpenIncident(deploy, recorded.id);
+      await this.deps.watcher?.deployed({ ...deploy, id: recorded.id });
     }
     if (results.length === 1) return { id: results[0]!.id, duplicate: results[0]!.duplicate };
     return { id: digest(results.map((r) => r.id)), duplicate: results.length > 0 && results.every((r) => r.duplicate) };

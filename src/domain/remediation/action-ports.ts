@@ -1,5 +1,5 @@
 import type { Deploy } from '../deploys/model';
-import type { ActionProgress, ActionRecord, ActionSpec, ActionState, ContextRef, HealthCheckResult, Thread } from './model';
+import type { ActionProgress, ActionRecord, ActionSpec, ActionState, ContextRef, HealthCheckResult } from './model';
 import type { FlagProvider, RollbackExecutor, RollbackStrategy } from './ports';
 
 /** Ports of the remediation flow (click → job → executor → thread); adapters live in outbound/. */
@@ -116,5 +116,3 @@ export interface Escalator {
 export interface Warner {
   warn(data: Record<string, unknown>, message: string): void;
 }
-
-export type { Thread };

@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import { endsVersion, type Deploy } from '../deploys/model';
+import { SYSTEM_ACTOR } from '../incidents/model';
 import type {
   ActionQueue,
   ActionStore,
@@ -56,8 +57,8 @@ type Built = { spec: Omit<ActionSpec, 'run'> } | { refusal: string };
 
 export type Prepared = { refusal: string } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
 
-const verb = (kind: RemediationKind) => (kind === 'rollback' ? 'roll back' : 'disable flags of');
-const mentionTarget = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+const verb = (kind: RemediationKind) => (kind === 'rollback' ? 'roll it back' : 'switch its flags off');
+const mentionTarget = (id: string) => (id === SYSTEM_ACTOR ? 'Firebreak' : id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
 /**
  * The click side: checks, authorises and enqueues; only Redis round trips (and a cached user-group
@@ -67,6 +68,18 @@ export class RemediationRequests {
   constructor(private readonly deps: RemediationRequestDeps) {}
 
   async request(click: Click): Promise<RequestOutcome> {
+    return this.submit(click, false);
+  }
+
+  /**
+   * The deploy guard's automatic rollback: Firebreak itself asks, authorised by the service's
+   * `guard.mode: auto` rather than by its responders; everything else is the button's path.
+   */
+  async requestAsSystem(click: Omit<Click, 'actor'>): Promise<RequestOutcome> {
+    return this.submit({ ...click, actor: SYSTEM_ACTOR }, true);
+  }
+
+  private async submit(click: Click, system: boolean): Promise<RequestOutcome> {
     const { catalog, store, queue, audit } = this.deps;
     const refuse = async (reason: string): Promise<RequestOutcome> => {
       const what = click.kind === 'rollback' ? 'rollback' : `disabling flag ${click.flagKey ?? ''}`.trim();
@@ -79,7 +92,7 @@ export class RemediationRequests {
     };
     const settings = catalog.service(click.service);
     if (!settings) return refuse(`${click.service} is not a configured service`);
-    const denied = await this.authorise(click, settings);
+    const denied = system ? undefined : await this.authorise(click, settings);
     if (denied) return refuse(denied);
     const built = await this.build(click, settings);
     if ('refusal' in built) return refuse(built.refusal);
@@ -158,7 +171,7 @@ export class RemediationRequests {
   async authorise(click: Pick<Click, 'actor' | 'kind' | 'service'>, settings: ServiceRemediation): Promise<string | undefined> {
     const { responders } = settings;
     if (responders.length === 0) {
-      return `${click.service} has no responders configured, so nobody may ${verb(click.kind)} it from Slack (services.${click.service}.responders)`;
+      return `${click.service} has no responders configured, so nobody may ${verb(click.kind)} from Slack (services.${click.service}.responders)`;
     }
     if (responders.includes(click.actor)) return undefined;
     for (const group of responders.filter((id) => id.startsWith('S'))) {
@@ -170,7 +183,7 @@ export class RemediationRequests {
       }
       if (members.includes(click.actor)) return undefined;
     }
-    return `only ${click.service}'s responders may ${verb(click.kind)} it: ${responders.map(mentionTarget).join(', ')}`;
+    return `only ${click.service}'s responders may ${verb(click.kind)}: ${responders.map(mentionTarget).join(', ')}`;
   }
 
   private async build(click: Click, settings: ServiceRemediation): Promise<Built> {

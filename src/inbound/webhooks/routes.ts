@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
+import type { MetricSampleSink } from '../../domain/guard/ports';
 import type { IntakeService } from '../../domain/intake/service';
 import { ValidationError, type Issue } from '../../lib/errors';
 import type { RedisKeys } from '../../lib/keys';
 import type { Metrics } from '../../lib/metrics';
 import { bearerMatches, githubSignatureMatches } from './auth';
 import { githubPingSchema, parseWebhook, type WebhookContent, type WebhookOptions, type WebhookSource } from './schemas';
+import { parseMetrics } from './schemas/metrics';
 
 const BODY_LIMIT = '1mb';
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
@@ -21,6 +24,8 @@ export interface WebhookDeps {
   logger: Logger;
   webhookToken?: string;
   githubSecret?: string;
+  /** Deploy-guard samples (POST /webhooks/metrics); without it that route answers 503. */
+  samples?: MetricSampleSink;
 }
 
 class BadRequest extends Error {
@@ -59,7 +64,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
   };
 
-  const handle = (source: WebhookSource, run: (req: Request, res: Response) => Promise<void>) =>
+  const handle = (source: WebhookSource | 'metrics', run: (req: Request, res: Response) => Promise<void>) =>
     router.post(`/webhooks/${source}`, async (req, res) => {
       try {
         await run(req, res);
@@ -83,6 +88,20 @@ export function webhookRouter(deps: WebhookDeps): Router {
       await accept(source, res, parseWebhook(source, parseJson(req), { ...options, receivedAt: new Date() }));
     });
   }
+
+  // Deploy-guard samples: stored per service, environment and signal; a resend adds nothing.
+  handle('metrics', async (req, res) => {
+    if (!bearerMatches(req.get('authorization'), deps.webhookToken)) {
+      res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
+      return;
+    }
+    const batch = parseMetrics(parseJson(req), (service) => deps.config.services[service]?.environment ?? deps.config.environment);
+    if (!deps.samples) throw new Error('metric samples are not stored by this process');
+    const { added } = await deps.samples.record(batch);
+    const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
+    deps.metrics.inboundEvents.inc({ source: 'metrics', outcome: added === 0 ? 'duplicate' : 'stored' });
+    res.status(202).json({ id, ...(added === 0 ? { duplicate: true } : {}) });
+  });
 
   handle('github', async (req, res) => {
     if (!githubSignatureMatches(req.body as Buffer, req.get('x-hub-signature-256'), deps.githubSecret)) {

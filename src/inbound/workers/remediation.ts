@@ -17,6 +17,12 @@ export const REMEDIATION_WORKER_TIMING = {
   maxStalledCount: 2,
 };
 
+/**
+ * BullMQ fetches a worker's jobs one Redis round trip at a time; a burst of clicks is picked up
+ * sooner by a few workers side by side (each with its own blocking connection).
+ */
+export const REMEDIATION_WORKERS = { count: 4, concurrencyEach: 32 };
+
 const STALLED_TOO_OFTEN = 'stalled more than allowable limit';
 
 export interface RemediationWorkerOptions {
@@ -27,6 +33,11 @@ export interface RemediationWorkerOptions {
   concurrency?: number;
   lockDuration?: number;
   stalledInterval?: number;
+}
+
+/** `count` workers on the remediation queue (default REMEDIATION_WORKERS.count). */
+export function startRemediationWorkers(options: RemediationWorkerOptions & { count?: number }): Worker[] {
+  return Array.from({ length: options.count ?? REMEDIATION_WORKERS.count }, () => startRemediationWorker(options));
 }
 
 /** Parses the job, runs the action; errors retrying cannot fix end the job at once. */
@@ -46,7 +57,7 @@ export function startRemediationWorker(options: RemediationWorkerOptions): Worke
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 64,
+      concurrency: options.concurrency ?? REMEDIATION_WORKERS.concurrencyEach,
       lockDuration: options.lockDuration ?? REMEDIATION_WORKER_TIMING.lockDuration,
       stalledInterval: options.stalledInterval ?? REMEDIATION_WORKER_TIMING.stalledInterval,
       maxStalledCount: REMEDIATION_WORKER_TIMING.maxStalledCount,

@@ -1,4 +1,5 @@
 import { PermanentActionError, TransientActionError } from '../../domain/remediation/errors';
+import { rootCause } from '../../lib/network-errors';
 
 const EXCERPT_CHARS = 500;
 
@@ -74,18 +75,6 @@ function unreachable(call: JsonCall, err: unknown, timedOut: boolean): Transient
   if (timedOut) return new TransientActionError(`${call.target} did not answer within ${call.timeoutMs} ms`, { cause: err });
   if (call.signal?.aborted) return new TransientActionError(`${call.target} call was cancelled`, { cause: err });
   return new TransientActionError(`${call.target} is unreachable (${rootCause(err)})`, { cause: err });
-}
-
-/** fetch wraps socket errors as `TypeError: fetch failed` with the real one as `cause`: find its code. */
-function rootCause(err: unknown): string {
-  let message: string | undefined;
-  for (let current = err, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (typeof current !== 'object') return String(current);
-    if ('code' in current && typeof current.code === 'string') return current.code;
-    if ('message' in current && typeof current.message === 'string') message = current.message;
-    current = 'cause' in current ? current.cause : undefined;
-  }
-  return message ?? String(err);
 }
 
 function parseJson(text: string): unknown {

@@ -8,6 +8,8 @@ export const QUEUE_NAMES = {
   timers: 'timers',
   /** Rollback and Disable flag actions, one job per action (deterministic id). */
   remediation: 'remediation',
+  /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
+  guard: 'guard',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

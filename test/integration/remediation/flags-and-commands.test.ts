@@ -15,7 +15,8 @@ import {
   settled,
   timeline,
 } from '../../helpers/remediation';
-import { FORM, postSigned, slashCommand } from '../../helpers/slack';
+import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
+import { FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
 
 const ALERT_CHANNEL = 'C0ALERTS';
 const healthy = () => nock('https://checkout.test').get('/health').reply(200).get('/ready').reply(503);
@@ -141,9 +142,23 @@ describe('Disable flag, alert cards and /incident commands', () => {
     expect(button).toMatchObject({ action_id: REMEDIATION_ACTIONS.disableFlag, confirm: { style: 'danger', text: { text: 'Turn *new-checkout* off for *checkout* in *production*.' } } });
 
     const refused = await postSigned(h.url, slashCommand({ text: 'rollback', channel_id: INCIDENT_CHANNEL, user_id: 'U0STRANGER' }), FORM);
-    expect(JSON.stringify(refused.json)).toContain("only checkout's responders may roll back it");
+    expect(JSON.stringify(refused.json)).toContain("only checkout's responders may roll it back");
     const usage = await postSigned(h.url, slashCommand({ text: 'flag on new-checkout', channel_id: INCIDENT_CHANNEL }), FORM);
     expect(JSON.stringify(usage.json)).toContain('Usage: `/incident flag off <flag-key>`');
     expect((await timeline(h, incident.id)).find((e) => e.actor === 'U0STRANGER')?.text).toMatch(/^Refused rollback of checkout/);
+  });
+
+  it('an incident opened with a suspect deploy gets the buttons in the thread of its initial message, once', async () => {
+    const deploy = await seedDeploy(h);
+    const values = { [B.title]: textValue('Checkout errors'), [B.severity]: selectValue('P1'), [B.service]: selectValue('checkout'), [B.impact]: textValue('errors') };
+    const metadata = JSON.stringify({ origin: { alertName: 'HighErrorRate', suspectDeployId: deploy.id } });
+    await postSigned(h.url, viewSubmission({ callbackId: INCIDENT_VIEWS.start, values, privateMetadata: metadata }), FORM);
+    await waitFor('remediation offer', () => h.slack.called('chat.postMessage').some((p) => String(p.body.text).includes('Suspect deploy')));
+    const initialTs = h.slack.called('pins.add')[0]!.body.timestamp;
+    const offers = h.slack.called('chat.postMessage').filter((p) => String(p.body.text).includes('Suspect deploy'));
+    expect(offers).toHaveLength(1);
+    expect(offers[0]!.body).toMatchObject({ channel: 'C0INC1', thread_ts: initialTs });
+    const actions = (offers[0]!.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find((b) => b.type === 'actions')!;
+    expect(actions.elements!.map((e) => e.action_id)).toEqual([REMEDIATION_ACTIONS.rollback, REMEDIATION_ACTIONS.disableFlag]);
   });
 });

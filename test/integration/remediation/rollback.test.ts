@@ -195,7 +195,7 @@ describe('Rollback button through POST /slack/events', () => {
     const answer = await click(h, { deploy, context, userId: 'U0STRANGER' });
     expect(answer.status).toBe(200);
     await waitFor('ephemeral refusal', () => ephemerals().length === 1);
-    expect(ephemerals()[0]).toContain("only checkout's responders may roll back it");
+    expect(ephemerals()[0]).toContain("only checkout's responders may roll it back");
     expect(ephemerals()[0]).toContain(`<!subteam^${ONCALL_GROUP}>`);
     expect(h.slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
 

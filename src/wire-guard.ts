@@ -1,0 +1,147 @@
+import type { WebClient } from '@slack/web-api';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ConfigFile } from './config/file';
+import { defaultBaselineQuery, defaultGuardQueries } from './config/guard';
+import type { Content } from './content';
+import { SIGNALS, type GuardSettings } from './domain/guard/model';
+import type { GuardCatalog, GuardIncidents, GuardRemediation, SignalSource } from './domain/guard/ports';
+import { GuardResponder } from './domain/guard/respond';
+import { DeployGuard } from './domain/guard/service';
+import type { IncidentEvent } from './domain/incidents/events';
+import type { IncidentRepository } from './domain/incidents/ports';
+import type { IncidentService } from './domain/incidents/service';
+import type { DeployLookup } from './domain/remediation/action-ports';
+import { startGuardWorker } from './inbound/workers/guard';
+import type { Clock } from './lib/clock';
+import type { RedisKeys } from './lib/keys';
+import { PrometheusClient } from './outbound/guard/prometheus';
+import { PrometheusSource, PushedSamplesSource } from './outbound/guard/sources';
+import { BullGuardScheduler } from './outbound/jobs/guard-ticks';
+import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { SlackGuardNotifier } from './outbound/slack/guard-notifier';
+import { RedisGuardStore } from './outbound/store/guard-store';
+import { RedisMetricSamples } from './outbound/store/metric-samples';
+
+export interface GuardWiring {
+  /** Deploy intake's watcher; also describes guard contexts for remediation. */
+  guard: DeployGuard;
+  /** Where POST /webhooks/metrics stores pushed samples. */
+  samples: RedisMetricSamples;
+  /** Incident event handler: the automatic rollback's report in the new incident's thread. */
+  incidentReports: { handle(event: IncidentEvent): Promise<void> };
+  /** The guard worker; only in processes that run workers. */
+  startWorker(): Worker;
+  close(): Promise<void>;
+}
+
+export interface GuardWiringOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  queueSettings: QueueSettings;
+  config: ConfigFile;
+  content: Content;
+  clock: Clock;
+  logger: Logger;
+  incidents: IncidentService;
+  repository: IncidentRepository;
+  deploys: DeployLookup;
+  remediation: GuardRemediation;
+  /** Bolt builds its Web API client after the services: read it when something is sent. */
+  client: () => WebClient;
+  fetch?: typeof fetch;
+}
+
+/** Part of the composition root: the guard's queue, store, signal sources, Slack side and worker. */
+export function wireGuard(options: GuardWiringOptions): GuardWiring {
+  const { redis, keys, config, content, clock } = options;
+  const logger = options.logger.child({ component: 'guard' });
+  const queue = createQueue(QUEUE_NAMES.guard, options.queueSettings);
+  const store = new RedisGuardStore(redis, keys, { retentionMs: config.retention });
+  const samples = new RedisMetricSamples(redis, keys, () => clock.now().getTime());
+  const catalog = guardCatalog(config, content, (service, prometheus) => {
+    if (!prometheus) return new PushedSamplesSource(samples);
+    const defaults = defaultGuardQueries(service);
+    const queries = { ...defaults, ...withoutBaseline(config.services[service]?.guard?.queries) };
+    const baselineQuery = config.services[service]?.guard?.queries.latencyBaseline ?? defaultBaselineQuery(queries.latencyP95);
+    return new PrometheusSource({ client: new PrometheusClient(prometheus, { fetch: options.fetch }), queries, baselineQuery, redis, keys });
+  });
+  const incidents: GuardIncidents = {
+    openForService: (service) => options.repository.openForService(service),
+    get: (id) => options.repository.get(id),
+    start: (input) => options.incidents.start(input),
+    note: (id, actor, kind, text, data) => options.incidents.note(id, actor, kind, text, data),
+  };
+  const responder = new GuardResponder({
+    store,
+    catalog,
+    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets }),
+    remediation: options.remediation,
+    incidents,
+    deploys: options.deploys,
+    logger,
+  });
+  const guard = new DeployGuard({ store, catalog, scheduler: new BullGuardScheduler(queue, clock), responder, incidents, clock, logger });
+  return {
+    guard,
+    samples,
+    incidentReports: {
+      async handle(event) {
+        if (event.type === 'opened') await responder.incidentReport(event.incident.id);
+      },
+    },
+    startWorker: () => startGuardWorker({ ...options.queueSettings, guard, logger }),
+    close: () => queue.close(),
+  };
+}
+
+function withoutBaseline(queries: { errorRate?: string; latencyP95?: string; healthFailures?: string } | undefined) {
+  const picked: Partial<Record<(typeof SIGNALS)[number], string>> = {};
+  for (const signal of SIGNALS) if (queries?.[signal]) picked[signal] = queries[signal];
+  return picked;
+}
+
+/** Each service's guard settings (config over policy.yaml's defaults) and signal source, built once. */
+export function guardCatalog(config: ConfigFile, content: Content, sourceFor: (service: string, prometheus: string | undefined) => SignalSource): GuardCatalog {
+  const settings = new Map<string, GuardSettings | undefined>();
+  const sources = new Map<string, SignalSource>();
+  const policy = content.policy.guard;
+  const resolve = (name: string): GuardSettings | undefined => {
+    const service = config.services[name];
+    const guard = service?.guard;
+    if (!service || !guard || guard.mode === 'off') return undefined;
+    const firstLevel = service.escalation?.[0]?.notify ?? [];
+    return {
+      mode: guard.mode,
+      channel: service.channel,
+      environment: service.environment ?? config.environment,
+      windowMs: guard.window ?? policy.window,
+      everyMs: Math.max(guard.every, 100),
+      staleAfterMs: guard.staleAfter ?? Math.max(60_000, 3 * guard.every),
+      signals: guard.signals ?? [...SIGNALS],
+      errorRate: { threshold: guard.errorRate?.threshold ?? policy.errorRate.threshold, forMs: guard.errorRate?.for ?? policy.errorRate.for },
+      latencyP95: { factor: guard.latencyP95?.factor ?? policy.latencyP95.factor, forMs: guard.latencyP95?.for ?? policy.latencyP95.for },
+      healthFailures: {
+        threshold: guard.healthFailures?.threshold ?? policy.healthFailures.threshold,
+        forMs: guard.healthFailures?.for ?? policy.healthFailures.for,
+      },
+      severity: guard.severity,
+      sourceName: guard.prometheus ? `Prometheus ${guard.prometheus}` : 'pushed samples (POST /webhooks/metrics)',
+      people: [...firstLevel, ...service.responders].filter((id) => /^[UW]/.test(id)),
+    };
+  };
+  return {
+    settings(name) {
+      if (!settings.has(name)) settings.set(name, resolve(name));
+      return settings.get(name);
+    },
+    source(name) {
+      if (!this.settings(name)) return undefined;
+      let source = sources.get(name);
+      if (!source) sources.set(name, (source = sourceFor(name, config.services[name]?.guard?.prometheus)));
+      return source;
+    },
+    canRollBack: (name) => Boolean(config.services[name]?.rollback),
+  };
+}

@@ -1,0 +1,122 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import nock from 'nock';
+import type { GuardWindow, Signal } from '../../../src/domain/guard/model';
+import { redisKeys } from '../../../src/lib/keys';
+import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
+import { RedisGuardStore } from '../../../src/outbound/store/guard-store';
+import { redisUrl, type Harness } from '../../helpers/harness';
+import { ONCALL_GROUP, RESPONDER, SECRET } from '../../helpers/remediation';
+import { postWebhook } from '../../helpers/webhooks';
+
+export const PROMETHEUS = 'http://prometheus.test';
+export const SERVICE_CHANNEL = '#checkout-alerts';
+
+/**
+ * checkout with a guard at test speed: an evaluation every 250 ms, breaches sustained for 1 s
+ * (p95: 2 s). `guard` adds YAML flow-map fields (e.g. `prometheus: …` or `staleAfter: 1s`).
+ */
+export function guardConfig(mode: 'propose' | 'auto', options: { guard?: string; prometheus?: boolean } = {}): string {
+  const prometheus = options.prometheus === false ? '' : `prometheus: "${PROMETHEUS}", `;
+  return `
+services:
+  checkout:
+    channel: "${SERVICE_CHANNEL}"
+    responders: [${RESPONDER}, ${ONCALL_GROUP}]
+    escalation:
+      - { after: 0m, notify: [U0ONCALL] }
+      - { after: 30m, notify: [U0LEAD] }
+    healthChecks: ["https://checkout.test/health"]
+    rollback: { executor: http, url: "https://deployer.test/rollback", secret: "${SECRET}", attempts: 2, backoff: 100ms }
+    guard: { mode: ${mode}, ${prometheus}every: 250ms, errorRate: { for: 1s }, latencyP95: { for: 2s }, healthFailures: { for: 1s }${options.guard ? `, ${options.guard}` : ''} }
+`;
+}
+
+type Values = Partial<Record<Signal | 'baseline', number | undefined>>;
+
+export interface PrometheusCall {
+  signal: Signal | 'baseline';
+  query: string;
+  time: number;
+}
+
+/**
+ * Prometheus's /api/v1/query stood in by nock: answers each default query with a real-shaped
+ * vector result from `values` (which a test changes over time; undefined = an empty result), or
+ * 503 while `down`. Records every query and its `time`.
+ */
+export class FakePrometheus {
+  values: Values = { errorRate: 0.01, latencyP95: 0.2, healthFailures: 0, baseline: 0.2 };
+  down = false;
+  readonly calls: PrometheusCall[] = [];
+
+  constructor() {
+    nock(PROMETHEUS)
+      .persist()
+      .get('/api/v1/query')
+      .query(true)
+      .reply((uri) => {
+        const params = new URL(uri, PROMETHEUS).searchParams;
+        const query = params.get('query') ?? '';
+        const time = Number(params.get('time'));
+        const signal = signalOf(query);
+        this.calls.push({ signal, query, time });
+        if (this.down) return [503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' }];
+        const value = this.values[signal];
+        const result = value === undefined ? [] : [{ metric: { service: 'checkout' }, value: [time, String(value)] }];
+        return [200, { status: 'success', data: { resultType: 'vector', result } }];
+      });
+  }
+
+  /** Evaluations so far (one error-rate query each). */
+  evaluations(): number {
+    return this.calls.filter((c) => c.signal === 'errorRate').length;
+  }
+}
+
+function signalOf(query: string): Signal | 'baseline' {
+  if (query.startsWith('avg_over_time')) return 'baseline';
+  if (query.includes('http_requests_total')) return 'errorRate';
+  if (query.includes('histogram_quantile')) return 'latencyP95';
+  return 'healthFailures';
+}
+
+export async function postDeploy(h: Harness, overrides: Record<string, unknown> = {}): Promise<string> {
+  const answer = await postWebhook(h.url, 'deploy', {
+    service: 'checkout',
+    environment: 'production',
+    version: 'v1.2.3',
+    previousVersion: 'v1.2.2',
+    strategy: 'blue-green',
+    status: 'succeeded',
+    actor: 'alice',
+    ...overrides,
+  });
+  if (answer.status !== 202) throw new Error(`deploy webhook answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+  return String(answer.json.id);
+}
+
+export function guardWindow(h: Pick<Harness, 'redis' | 'prefix'>, deployId: string): Promise<GuardWindow | undefined> {
+  return new RedisGuardStore(h.redis, redisKeys(h.prefix), { retentionMs: 86_400_000 }).window(deployId);
+}
+
+/** Messages posted to `channel` (top level and threads), as text. */
+export function postsIn(h: Harness, channel: string): string[] {
+  return h.slack
+    .called('chat.postMessage')
+    .filter((c) => c.body.channel === channel)
+    .map((c) => String(c.body.text));
+}
+
+/** Every guard tick job BullMQ holds for this harness, with its state. */
+export async function guardJobs(prefix: string) {
+  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+  const queue = new Queue(QUEUE_NAMES.guard, { connection, prefix: redisKeys(prefix).bullPrefix });
+  try {
+    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
+    return await Promise.all(jobs.map(async (job) => ({ id: job.id ?? '', state: await job.getState() })));
+  } finally {
+    await queue.close();
+    await connection.quit();
+  }
+}

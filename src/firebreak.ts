@@ -190,6 +190,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         remediation.close(),
         guard.close(),
       ]);
+      // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
+      if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));
       for (const connection of [redis, bullConnection, producerConnection]) {
         if (redisUp) await connection.quit().catch(() => connection.disconnect());
         else connection.disconnect();

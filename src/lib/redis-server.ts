@@ -62,7 +62,7 @@ export async function startLocalRedis(options: { dir: string; port?: number; bin
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--appendonly', 'yes',
       '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'yes', '--daemonize', 'no'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: 'ignore' },
   );
   await waitForPort(port, child, 10_000);
   const stop = () =>

@@ -2,7 +2,7 @@ import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BullAlertDigestScheduler } from '../../outbound/jobs/alert-digests';
-import { QUEUE_NAMES } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 const digestJobSchema = z.object({ service: z.string() });
 
@@ -23,7 +23,7 @@ export function startAlertDigestWorker(options: {
       }
       await options.digest(digestJobSchema.parse(job.data).service);
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: 4 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 4 },
   );
   worker.on('failed', (job, error) => options.logger.error({ err: error, jobId: job?.id }, 'alert digest failed'));
   worker.on('error', (error) => options.logger.error({ err: error }, 'alert digest worker error'));

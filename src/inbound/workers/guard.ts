@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TickResult } from '../../domain/guard/service';
-import { QUEUE_NAMES } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 const tickSchema = z.object({ deployId: z.string().min(1), tick: z.number().int().min(0) });
 
@@ -26,7 +26,7 @@ export function startGuardWorker(options: {
       if (!parsed.success) throw new UnrecoverableError(`guard tick ${job.id} has invalid data: ${parsed.error.message}`);
       return options.guard.tick(parsed.data.deployId, parsed.data.tick);
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 16 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 16 },
   );
   worker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'guard tick failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'guard worker error'));

@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { incidentEventSchema, type IncidentEvent } from '../../domain/incidents/events';
-import { QUEUE_NAMES } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 export interface IncidentEventHandler {
   handle(event: IncidentEvent): Promise<void>;
@@ -24,7 +24,7 @@ export function startIncidentEventWorker(options: {
       const event = incidentEventSchema.parse(job.data);
       for (const handler of options.handlers) await handler.handle(event);
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 },
   );
   worker.on('failed', (job, error) =>
     options.logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'incident event job failed'),

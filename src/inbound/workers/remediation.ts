@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { PermanentActionError } from '../../domain/remediation/errors';
 import { actionSpecSchema, retryDelayMs } from '../../domain/remediation/model';
 import type { RemediationService } from '../../domain/remediation/service';
-import { QUEUE_NAMES } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 /**
  * Crash recovery in seconds, not BullMQ's default 30 s + 30 s: a killed worker's lock expires after
@@ -55,6 +55,7 @@ export function startRemediationWorker(options: RemediationWorkerOptions): Worke
       }
     },
     {
+      ...WORKER_DEFAULTS,
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? REMEDIATION_WORKERS.concurrencyEach,

@@ -26,6 +26,12 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * Every worker's options start here. After a lost Redis connection BullMQ waits `runRetryDelay`
+ * (15 s by default) before trying again; a second is plenty and lets a shutdown finish promptly.
+ */
+export const WORKER_DEFAULTS = { runRetryDelay: 1000 } as const;
+
 export interface QueueSettings {
   /** For workers: retries forever (maxRetriesPerRequest: null), as BullMQ requires. */
   connection: ConnectionOptions;

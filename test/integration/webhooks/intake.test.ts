@@ -148,17 +148,22 @@ describe('webhooks', () => {
 });
 
 describe('webhooks with Redis down', () => {
-  it('answers 503 so the sender retries', async () => {
-    const redis = await startLocalRedis({ dir: mkdtempSync(join(tmpdir(), 'firebreak-down-')) });
+  it('answers 503 so the sender retries, and accepts again once Redis is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-down-'));
+    let redis = await startLocalRedis({ dir });
     const h = await startHarness({ redisUrl: redis.url });
     try {
       await redis.stop();
       const answer = await postWebhook(h.url, 'alert', { service: 'checkout', name: 'X', startsAt: minutesAgo(1) });
       expect(answer.status).toBe(503);
       expect((await fetch(`${h.url}/readyz`)).status).toBe(503);
+
+      redis = await startLocalRedis({ dir, port: redis.port });
+      await waitFor('ready again', async () => (await fetch(`${h.url}/readyz`)).status === 200, 15_000);
+      expect((await postWebhook(h.url, 'alert', { service: 'checkout', name: 'X', startsAt: minutesAgo(1) })).status).toBe(202);
     } finally {
-      await h.app.close().catch(() => undefined);
-      h.redis.disconnect();
+      await h.close();
+      await redis.stop();
     }
   });
 });

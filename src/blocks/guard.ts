@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { breachText, problemText, utcClock } from '../domain/guard/describe';
 import type { GuardWindow, Problem } from '../domain/guard/model';
 import type { AutoReportView, GuardView, RollbackOffer } from '../domain/guard/ports';
-import { formatElapsed } from '../lib/elapsed';
+import { formatElapsed } from '../lib/human-duration';
 import { utcTime, type SlackMessage } from './incident-messages';
 import { remediationButtons } from './remediation';
 import { channelLink, context, escapeMrkdwn, mentionTarget, section, truncate } from './text';

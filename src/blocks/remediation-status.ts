@@ -1,6 +1,6 @@
 import type { PageAdvice } from '../domain/remediation/action-ports';
 import { idempotencyKey, type ActionRecord, type ActionSpec, type ActionState } from '../domain/remediation/model';
-import { formatElapsed } from '../lib/elapsed';
+import { formatElapsed } from '../lib/human-duration';
 import type { SlackMessage } from './incident-messages';
 import { context, escapeMrkdwn, mention, mentionTarget, section, truncate } from './text';
 

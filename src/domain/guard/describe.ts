@@ -1,6 +1,6 @@
 import { UTCDate } from '@date-fns/utc';
 import { format } from 'date-fns';
-import { formatElapsed } from '../../lib/elapsed';
+import { formatElapsed } from '../../lib/human-duration';
 import type { Breach, GuardWindow, Problem, Signal } from './model';
 
 /** The guard's evidence in plain words, for cards, reports, the timeline and the deployer's `reason`. */

@@ -1,4 +1,4 @@
-import { formatElapsed } from '../../lib/elapsed';
+import { formatElapsed } from '../../lib/human-duration';
 import type { Baseline, GuardSettings, Observation, Signal, SignalRule } from './model';
 
 /**

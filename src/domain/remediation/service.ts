@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock';
-import { formatElapsed } from '../../lib/elapsed';
+import { formatElapsed } from '../../lib/human-duration';
 import type {
   ActionStore,
   AuditLog,

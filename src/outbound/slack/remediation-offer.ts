@@ -8,7 +8,7 @@ import type { Content } from '../../content';
 import type { DeployLookup } from '../../domain/remediation/action-ports';
 import type { IncidentEvent } from '../../domain/incidents/events';
 import type { Incident } from '../../domain/incidents/model';
-import { formatElapsed } from '../../lib/elapsed';
+import { formatElapsed } from '../../lib/human-duration';
 import type { RedisKeys } from '../../lib/keys';
 
 /**

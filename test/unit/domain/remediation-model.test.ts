@@ -5,7 +5,7 @@ import {
   remediationTargetKey,
   retryDelayMs,
 } from '../../../src/domain/remediation/model';
-import { formatElapsed } from '../../../src/lib/elapsed';
+import { formatElapsed } from '../../../src/lib/human-duration';
 
 describe('remediation model', () => {
   it('derives one deterministic id per context, action and target, safe as a BullMQ job id', () => {

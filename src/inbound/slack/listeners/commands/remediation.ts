@@ -6,7 +6,7 @@ import { refusedText } from '../../../../blocks/remediation-status';
 import { escapeMrkdwn, mention, section } from '../../../../blocks/text';
 import type { Deploy } from '../../../../domain/deploys/model';
 import type { Incident } from '../../../../domain/incidents/model';
-import { formatElapsed } from '../../../../lib/elapsed';
+import { formatElapsed } from '../../../../lib/human-duration';
 import type { SlackDeps } from '../../deps';
 
 interface RemediationInvocation {

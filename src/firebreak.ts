@@ -112,7 +112,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
 
   const workers: Worker[] = [];
   const readiness = [
-    { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
+    // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
+    { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
     { name: 'workers', check: async () => options.workers === false || workers.every((w) => w.isRunning()) },
   ];
   const httpApp = createHttpApp({ metrics, readiness, logger });
@@ -182,7 +183,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
       // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
       const redisUp = redis.status === 'ready';
-      await settleWithin(redisUp ? 30_000 : 2_000, [
+      await settleWithin(redisUp ? 10_000 : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
         alertDigestsQueue.close(),

@@ -21,7 +21,22 @@ export interface Harness {
   slack: FakeSlack;
   prefix: string;
   redis: Redis;
-  close(): Promise<void>;
+  /** Stop the bot; `keepData` leaves Redis as it is (a restart), `keepSlack` keeps the fake Slack's interceptors. */
+  close(options?: { keepData?: boolean; keepSlack?: boolean }): Promise<void>;
+}
+
+export interface HarnessOptions {
+  config?: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** Reuse a prefix to restart on the same data, or to run replicas. */
+  prefix?: string;
+  workers?: boolean;
+  redisUrl?: string;
+  /** Runbook content with other policy numbers (second-scale timers). */
+  content?: Content;
+  /** Share one fake Slack between replicas or across a restart. */
+  slack?: FakeSlack;
 }
 
 export function redisUrl(): string {
@@ -31,9 +46,7 @@ export function redisUrl(): string {
 }
 
 /** A running Firebreak on a free port, a real Redis under a fresh prefix, and a fake Slack. */
-export async function startHarness(
-  options: { config?: string; env?: Record<string, string>; clock?: Clock; prefix?: string; workers?: boolean; redisUrl?: string } = {},
-): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
   const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -50,11 +63,11 @@ export async function startHarness(
   });
   const config = parseConfigText(options.config ?? '{}', 'test config', {});
   content ??= loadContent();
-  const slack = new FakeSlack();
+  const slack = options.slack ?? new FakeSlack();
   const app = await startFirebreak({
     env,
     config,
-    content,
+    content: options.content ?? content,
     redisUrl: options.redisUrl ?? redisUrl(),
     logger: createLogger(env.LOG_LEVEL),
     clock: options.clock,
@@ -67,11 +80,11 @@ export async function startHarness(
     slack,
     prefix,
     redis,
-    async close() {
+    async close({ keepData = false, keepSlack = false } = {}) {
       await app.close();
-      await deleteKeys(redis, `${prefix}:*`);
+      if (!keepData) await deleteKeys(redis, `${prefix}:*`);
       await redis.quit();
-      nock.cleanAll();
+      if (!keepSlack) nock.cleanAll();
     },
   };
 }

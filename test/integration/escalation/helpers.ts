@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import nock from 'nock';
 import { ESCALATION_ACTIONS } from '../../../src/blocks/escalation-ids';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
-import { parseEnv } from '../../../src/config/env';
-import { parseConfigText } from '../../../src/config/file';
 import { loadContent, type Content, type Policy } from '../../../src/content';
-import { startFirebreak, type Firebreak } from '../../../src/firebreak';
-import { createLogger } from '../../../src/lib/logger';
-import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
-import { FakeSlack, SLACK_API_URL, type SlackCall } from '../../helpers/fake-slack';
-import { blockAction, FORM, postSigned, selectValue, SIGNING_SECRET, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
+import { resolveIncidentViaSlack, startIncidentViaSlack } from '../../helpers/incidents';
+import { startHarness, waitFor, type Harness, type HarnessOptions } from '../../helpers/harness';
+import type { FakeSlack, SlackCall } from '../../helpers/fake-slack';
+import { blockAction, FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
 
 /** Second-scale policy numbers (the template's are minutes and hours). */
 export interface PolicyOverrides {
@@ -19,15 +13,7 @@ export interface PolicyOverrides {
   postmortemRemindAfter?: number;
 }
 
-export interface Bot {
-  app: Firebreak;
-  url: string;
-  slack: FakeSlack;
-  prefix: string;
-  redis: Redis;
-  /** Stop the bot; `keepData` leaves Redis as it is (a restart), `keepSlack` keeps the fake Slack. */
-  close(options?: { keepData?: boolean; keepSlack?: boolean }): Promise<void>;
-}
+export type Bot = Harness;
 
 let baseContent: Content | undefined;
 
@@ -42,52 +28,10 @@ function contentWith(overrides: PolicyOverrides): Content {
   return { ...baseContent, policy };
 }
 
-/**
- * A Firebreak on real Redis with a fake Slack, like test/helpers/harness.ts, plus what these tests
- * need: second-scale policy numbers, a shared fake Slack (replicas) and restarts that keep Redis.
- */
-export async function startBot(options: {
-  config: string;
-  prefix?: string;
-  slack?: FakeSlack;
-  policy?: PolicyOverrides;
-  workers?: boolean;
-  redisUrl?: string;
-}): Promise<Bot> {
-  nock.disableNetConnect();
-  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
-  const prefix = options.prefix ?? `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const env = parseEnv({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL,
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    FIREBREAK_REDIS_PREFIX: prefix,
-  });
-  const slack = options.slack ?? new FakeSlack();
-  const app = await startFirebreak({
-    env,
-    config: parseConfigText(options.config, 'test config', {}),
-    content: contentWith(options.policy ?? {}),
-    redisUrl: options.redisUrl ?? redisUrl(),
-    logger: createLogger(env.LOG_LEVEL),
-    workers: options.workers,
-  });
-  const redis = new Redis(options.redisUrl ?? redisUrl());
-  return {
-    app,
-    url: app.url,
-    slack,
-    prefix,
-    redis,
-    async close({ keepData = false, keepSlack = false } = {}) {
-      await app.close();
-      if (!keepData) await deleteKeys(redis, `${prefix}:*`);
-      await redis.quit();
-      if (!keepSlack) nock.cleanAll();
-    },
-  };
+/** The shared harness with second-scale policy numbers (the template's are minutes and hours). */
+export function startBot(options: { config: string; policy?: PolicyOverrides } & Omit<HarnessOptions, 'config' | 'content'>): Promise<Bot> {
+  const { policy, ...rest } = options;
+  return startHarness({ ...rest, content: contentWith(policy ?? {}) });
 }
 
 export const command = (bot: Pick<Bot, 'url'>, text: string, channelId: string, userId = 'U0REPORTER') =>
@@ -96,26 +40,11 @@ export const command = (bot: Pick<Bot, 'url'>, text: string, channelId: string, 
 /** The ephemeral answer's text. */
 export const answerText = (answer: { json: unknown }) => JSON.stringify(answer.json);
 
-/** Open an incident through a signed modal submission; resolves with its channel id. */
-export async function startIncident(bot: Bot, input: { title?: string; severity?: string; service?: string } = {}): Promise<string> {
-  const before = bot.slack.called('conversations.create').length;
-  const values = {
-    [B.title]: textValue(input.title ?? 'Checkout 500s after deploy'),
-    [B.severity]: selectValue(input.severity ?? 'P2'),
-    [B.impact]: textValue('Customers see errors'),
-    [B.service]: selectValue(input.service ?? 'checkout'),
-  };
-  const answer = await postSigned(bot.url, viewSubmission({ callbackId: INCIDENT_VIEWS.start, values }), FORM);
-  if (answer.status !== 200 || answer.text !== '') throw new Error(`start refused: ${answer.status} ${answer.text}`);
-  await waitFor('incident channel', () => bot.slack.called('conversations.create').length > before && bot.slack.called('pins.add').length > before);
-  return `C0INC${before + 1}`;
-}
+/** Open an incident (service checkout, P2 unless told) through a signed modal submission; resolves with its channel id. */
+export const startIncident = (bot: Bot, input: { title?: string; severity?: string; service?: string } = {}) =>
+  startIncidentViaSlack(bot, { severity: 'P2', service: 'checkout', ...input });
 
-export async function resolveIncident(bot: Bot, incidentId: string): Promise<void> {
-  const values = { [B.rootCause]: textValue('Bad config'), [B.userImpact]: textValue('Errors'), [B.followUp]: textValue('Postmortem') };
-  const answer = await postSigned(bot.url, viewSubmission({ callbackId: INCIDENT_VIEWS.resolve, privateMetadata: JSON.stringify({ incidentId }), values }), FORM);
-  if (answer.status !== 200 || answer.text !== '') throw new Error(`resolve refused: ${answer.status} ${answer.text}`);
-}
+export const resolveIncident = resolveIncidentViaSlack;
 
 export async function postUpdate(bot: Bot, incidentId: string): Promise<void> {
   const values = { [B.status]: selectValue('Identified'), [B.actionTaken]: textValue('Rolled back'), [B.nextUpdate]: textValue('soon') };

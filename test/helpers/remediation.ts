@@ -11,6 +11,7 @@ import { RedisDeployStore } from '../../src/outbound/store/deploy-store';
 import { RedisIncidentStore } from '../../src/outbound/store/incident-store';
 import { redisUrl, type Harness } from './harness';
 import { blockAction, FORM, postSigned, type SlackPostOptions } from './slack';
+import { aDeploy } from './factories';
 
 export const RESPONDER = 'U0RESP1';
 export const RESPONDER_2 = 'U0RESP2';
@@ -38,19 +39,12 @@ services:
 
 export async function seedDeploy(h: Pick<Harness, 'redis' | 'prefix'>, overrides: Partial<NewDeploy> = {}): Promise<Deploy> {
   const store = new RedisDeployStore(h.redis, redisKeys(h.prefix));
-  const deploy: NewDeploy = {
-    service: 'checkout',
-    environment: 'production',
-    version: 'v1.2.3',
-    previousVersion: 'v1.2.2',
-    strategy: 'blue-green',
-    status: 'succeeded',
+  const deploy = aDeploy({
     timestamp: new Date(Date.now() - 5 * 60_000).toISOString(),
     actor: 'deploy-bot',
     changes: { config: false, dependencies: false, migrations: [], flags: [{ key: 'new-checkout', enabled: true }] },
-    source: 'generic',
     ...overrides,
-  };
+  });
   const { id } = await store.record(deploy);
   return { ...deploy, id };
 }

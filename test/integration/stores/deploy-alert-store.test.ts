@@ -6,6 +6,7 @@ import { fixedClock } from '../../../src/lib/clock';
 import { redisKeys, type RedisKeys } from '../../../src/lib/keys';
 import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
 import { RedisDeployStore } from '../../../src/outbound/store/deploy-store';
+import { aDeploy } from '../../helpers/factories';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,20 +37,8 @@ afterAll(async () => {
   await Promise.all([redis.quit(), replica.quit()]);
 });
 
-function newDeploy(overrides: Partial<NewDeploy> = {}): NewDeploy {
-  return {
-    service: 'checkout',
-    environment: 'production',
-    version: 'v1.2.3',
-    previousVersion: 'v1.2.2',
-    strategy: 'blue-green',
-    status: 'succeeded',
-    timestamp: iso(T0),
-    changes: { config: true, dependencies: false, migrations: [], flags: [] },
-    source: 'generic',
-    ...overrides,
-  };
-}
+const newDeploy = (overrides: Partial<NewDeploy> = {}): NewDeploy =>
+  aDeploy({ timestamp: iso(T0), changes: { config: true, dependencies: false, migrations: [], flags: [] }, ...overrides });
 
 function newAlert(overrides: Partial<Alert> = {}): Alert {
   return {

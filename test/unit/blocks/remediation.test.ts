@@ -3,22 +3,13 @@ import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../src/
 import { alreadyStartedText, failureMessage, remediationStatusMessage } from '../../../src/blocks/remediation-status';
 import type { Deploy } from '../../../src/domain/deploys/model';
 import type { ActionRecord } from '../../../src/domain/remediation/model';
+import { aStoredDeploy } from '../../helpers/factories';
 
-function deploy(overrides: Partial<Deploy> = {}): Deploy {
-  return {
-    id: 'dep-42',
-    service: 'checkout',
-    environment: 'production',
-    version: 'v1.2.3',
-    previousVersion: 'v1.2.2',
-    strategy: 'blue-green',
-    status: 'succeeded',
-    timestamp: '2026-11-22T10:00:00.000Z',
+const deploy = (overrides: Partial<Deploy> = {}): Deploy =>
+  aStoredDeploy({
     changes: { config: false, dependencies: false, migrations: [], flags: [{ key: 'new-checkout', enabled: true }, { key: 'old-cart', enabled: false }, { key: 'fast-pay', enabled: true }] },
-    source: 'generic',
     ...overrides,
-  };
-}
+  });
 
 function record(overrides: Partial<ActionRecord['progress']> = {}): ActionRecord {
   return {

@@ -91,3 +91,20 @@ services: { checkout: { channel: "#checkout-alerts", responders: [U0ONCALL] } }
     expect(h.slack.postsTo('#checkout-alerts')).toEqual([]);
   });
 });
+
+describe('Slack rate limits', () => {
+  it('honours 429 Retry-After: the card is posted once Slack lets us, never dropped', async () => {
+    const h = await startHarness({ config: 'services: { checkout: { channel: "#checkout-alerts" } }' });
+    try {
+      let limited = 0;
+      h.slack.on('chat.postMessage', () => (limited++ === 0 ? { status: 429, headers: { 'Retry-After': '1' }, ok: false, error: 'ratelimited' } : undefined));
+      await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1) });
+      await waitFor('card after the rate limit', () => h.slack.called('chat.postMessage').length === 2, 15_000);
+      const [refused, accepted] = h.slack.called('chat.postMessage');
+      expect(accepted!.body).toEqual(refused!.body);
+      expect(accepted!.body.channel).toBe('#checkout-alerts');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -12,27 +12,23 @@ import { IncidentService } from './domain/incidents/service';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
-import { startAlertDigestWorker } from './inbound/workers/alert-digests';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
 import { webhookRouter } from './inbound/webhooks/routes';
-import { IntakeService } from './domain/intake/service';
 import type { Alert } from './domain/alerts/model';
-import { analyseAlert } from './domain/correlation/analyse';
 import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
-import { BullAlertDigestScheduler } from './outbound/jobs/alert-digests';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
-import { SlackAlertPublisher } from './outbound/slack/alert-publisher';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
+import { wireIntake } from './wire-intake';
 import { wireRemediation } from './wire-remediation';
 
 export interface FirebreakOptions {
@@ -98,17 +94,11 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     remediation: remediation.requests,
     client: () => client,
   });
-  const alertDigestsQueue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
-  const digests = new BullAlertDigestScheduler(alertDigestsQueue, redis, keys);
-  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock, watcher: guard.guard });
-  const verdict = (alert: Alert) =>
-    analyseAlert(alert, {
-      deploys,
-      dependencies: config.services[alert.service]?.dependsOn ?? [],
-      policy: { strongMs: content.policy.correlation.strong, possibleMs: content.policy.correlation.possible },
-      quickDiagnosis: content.policy.quickDiagnosis,
-      notARegression: content.policy.notARegression,
-    });
+  const intake = wireIntake({
+    ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
+    watcher: guard.guard,
+    client: () => client,
+  });
 
   const workers: Worker[] = [];
   const readiness = [
@@ -122,7 +112,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let slack: App | undefined;
   let client: WebClient;
   if (missing.length === 0) {
-    const verdictFor = async (alert: Alert) => verdictSummary(await verdict(alert));
+    const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
     slack = createSlackApp({ env, httpApp, deps });
     client = slack.client;
@@ -133,7 +123,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     });
   }
   httpApp.use(
-    webhookRouter({ intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples }),
+    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples }),
   );
   finishHttpApp(httpApp, logger);
 
@@ -144,21 +134,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
-    const alertPublisher = new SlackAlertPublisher({
-      client,
-      redis,
-      keys,
-      alerts,
-      repository,
-      incidents,
-      digests,
-      config,
-      rollbackTargets: content.policy.rollbackTargets,
-      verdict,
-      logger,
-    });
-    workers.push(startAlertDigestWorker({ ...queueSettings, digests, digest: (service) => alertPublisher.digest(service), logger }));
-    await digests.startSweeper();
+    workers.push(await intake.startWorker());
   }
 
   const server: Server = createServer(httpApp);
@@ -186,7 +162,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       await settleWithin(redisUp ? 10_000 : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
-        alertDigestsQueue.close(),
+        intake.close(),
         escalation.close(),
         remediation.close(),
         guard.close(),

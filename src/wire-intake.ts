@@ -1,0 +1,88 @@
+import type { WebClient } from '@slack/web-api';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ConfigFile } from './config/file';
+import type { Content } from './content';
+import type { Alert } from './domain/alerts/model';
+import type { AlertTracker } from './domain/alerts/ports';
+import { analyseAlert } from './domain/correlation/analyse';
+import type { Verdict } from './domain/correlation';
+import type { DeployHistory } from './domain/deploys/ports';
+import type { DeployWatcher } from './domain/intake/ports';
+import { IntakeService } from './domain/intake/service';
+import type { IncidentRepository } from './domain/incidents/ports';
+import type { IncidentService } from './domain/incidents/service';
+import { startAlertDigestWorker } from './inbound/workers/alert-digests';
+import type { Clock } from './lib/clock';
+import type { RedisKeys } from './lib/keys';
+import { BullAlertDigestScheduler } from './outbound/jobs/alert-digests';
+import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { SlackAlertPublisher } from './outbound/slack/alert-publisher';
+
+export interface IntakeWiring {
+  intake: IntakeService;
+  /** An alert's verdict: its suspect deploys and the quick-diagnosis reading. */
+  verdict(alert: Alert): Promise<Verdict>;
+  /** The alert-digest worker (cards, incident threads) and its sweeper; only where workers run. */
+  startWorker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+/**
+ * Part of the composition root (firebreak.ts): deploy and alert intake, correlation, and the
+ * coalesced alert digests that show them in Slack.
+ */
+export function wireIntake(options: {
+  redis: Redis;
+  keys: RedisKeys;
+  queueSettings: QueueSettings;
+  deploys: DeployHistory;
+  alerts: AlertTracker;
+  incidents: IncidentService;
+  repository: IncidentRepository;
+  watcher: DeployWatcher;
+  config: ConfigFile;
+  content: Content;
+  clock: Clock;
+  logger: Logger;
+  client: () => WebClient;
+}): IntakeWiring {
+  const { redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger } = options;
+  const queue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
+  const digests = new BullAlertDigestScheduler(queue, redis, keys);
+  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock, watcher: options.watcher });
+  const { policy } = content;
+  const verdict = (alert: Alert) =>
+    analyseAlert(alert, {
+      deploys,
+      dependencies: config.services[alert.service]?.dependsOn ?? [],
+      policy: { strongMs: policy.correlation.strong, possibleMs: policy.correlation.possible },
+      quickDiagnosis: policy.quickDiagnosis,
+      notARegression: policy.notARegression,
+    });
+
+  return {
+    intake,
+    verdict,
+    async startWorker() {
+      const publisher = new SlackAlertPublisher({
+        client: options.client(),
+        redis,
+        keys,
+        alerts,
+        repository,
+        incidents,
+        digests,
+        config,
+        rollbackTargets: policy.rollbackTargets,
+        verdict,
+        logger,
+      });
+      const worker = startAlertDigestWorker({ ...queueSettings, digests, digest: (service) => publisher.digest(service), logger });
+      await digests.startSweeper();
+      return worker;
+    },
+    close: () => queue.close(),
+  };
+}

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
 import type { MetricSampleSink } from '../../domain/guard/ports';
-import type { IntakeService } from '../../domain/intake/service';
+import type { Accepted, IntakeService } from '../../domain/intake/service';
 import { ValidationError, type Issue } from '../../lib/errors';
 import type { RedisKeys } from '../../lib/keys';
 import type { Metrics } from '../../lib/metrics';
@@ -58,10 +58,17 @@ export function webhookRouter(deps: WebhookDeps): Router {
   };
   router.use('/webhooks', express.raw({ type: () => true, limit: BODY_LIMIT }));
 
-  const accept = async (source: WebhookSource, res: Response, content: WebhookContent) => {
-    const accepted = content.kind === 'deploys' ? await deps.intake.receiveDeploys(content.deploys) : await deps.intake.receiveAlerts(content.alerts);
+  const answer = (source: WebhookSource | 'metrics', res: Response, accepted: Accepted) => {
     deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
     res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
+  };
+  const store = (content: WebhookContent) =>
+    content.kind === 'deploys' ? deps.intake.receiveDeploys(content.deploys) : deps.intake.receiveAlerts(content.alerts);
+  /** Bearer auth for every webhook but GitHub's; false (and 401 sent) when it fails. */
+  const authorised = (req: Request, res: Response) => {
+    if (bearerMatches(req.get('authorization'), deps.webhookToken)) return true;
+    res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
+    return false;
   };
 
   const handle = (source: WebhookSource | 'metrics', run: (req: Request, res: Response) => Promise<void>) =>
@@ -81,26 +88,18 @@ export function webhookRouter(deps: WebhookDeps): Router {
 
   for (const source of ['deploy', 'argocd', 'alert', 'alertmanager', 'grafana', 'datadog'] as const) {
     handle(source, async (req, res) => {
-      if (!bearerMatches(req.get('authorization'), deps.webhookToken)) {
-        res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
-        return;
-      }
-      await accept(source, res, parseWebhook(source, parseJson(req), { ...options, receivedAt: new Date() }));
+      if (!authorised(req, res)) return;
+      answer(source, res, await store(parseWebhook(source, parseJson(req), { ...options, receivedAt: new Date() })));
     });
   }
 
   // Deploy-guard samples: stored per service, environment and signal; a resend adds nothing.
   handle('metrics', async (req, res) => {
-    if (!bearerMatches(req.get('authorization'), deps.webhookToken)) {
-      res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
-      return;
-    }
+    if (!authorised(req, res)) return;
     const batch = parseMetrics(parseJson(req), (service) => deps.config.services[service]?.environment ?? deps.config.environment);
     if (!deps.samples) throw new Error('metric samples are not stored by this process');
     const { added } = await deps.samples.record(batch);
-    const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
-    deps.metrics.inboundEvents.inc({ source: 'metrics', outcome: added === 0 ? 'duplicate' : 'stored' });
-    res.status(202).json({ id, ...(added === 0 ? { duplicate: true } : {}) });
+    answer('metrics', res, { id: createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24), duplicate: added === 0 });
   });
 
   handle('github', async (req, res) => {
@@ -124,8 +123,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const deliveryKey = delivery ? deps.keys.seen('github', delivery) : undefined;
     const earlier = deliveryKey ? await deps.redis.get(deliveryKey) : null;
     if (earlier) {
-      deps.metrics.inboundEvents.inc({ source: 'github', outcome: 'duplicate' });
-      res.status(202).json({ id: earlier, duplicate: true });
+      answer('github', res, { id: earlier, duplicate: true });
       return;
     }
     const content = parseWebhook('github', body, options);
@@ -133,10 +131,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
       res.status(202).json({ ignored: 'deployment_status without a deploy (inactive or waiting)' });
       return;
     }
-    const accepted = await deps.intake.receiveDeploys(content.kind === 'deploys' ? content.deploys : []);
+    const accepted = await store(content);
     if (deliveryKey) await deps.redis.set(deliveryKey, accepted.id, 'EX', DELIVERY_TTL_SECONDS);
-    deps.metrics.inboundEvents.inc({ source: 'github', outcome: accepted.duplicate ? 'duplicate' : 'stored' });
-    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
+    answer('github', res, accepted);
   });
 
   return router;

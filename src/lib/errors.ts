@@ -4,9 +4,7 @@ export type ErrorCode =
   | 'content_invalid'
   | 'validation_failed'
   | 'not_found'
-  | 'forbidden'
   | 'conflict'
-  | 'storage_unavailable'
   | 'redis_missing'
   | 'executor_permanent'
   | 'executor_transient';
@@ -57,21 +55,8 @@ export class NotFoundError extends FirebreakError {
   }
 }
 
-export class ForbiddenError extends FirebreakError {
-  constructor(message: string) {
-    super('forbidden', message);
-  }
-}
-
 export class ConflictError extends FirebreakError {
   constructor(message: string) {
     super('conflict', message);
-  }
-}
-
-/** Redis (or another store) could not take the write: callers answer 503 so the sender retries. */
-export class StorageUnavailableError extends FirebreakError {
-  constructor(cause: unknown) {
-    super('storage_unavailable', 'storage is unavailable', { cause });
   }
 }

@@ -40,7 +40,6 @@ export const webhookHandlers = {
 };
 
 export type WebhookSource = keyof typeof webhookHandlers;
-export const WEBHOOK_SOURCES = Object.keys(webhookHandlers) as WebhookSource[];
 
 /**
  * Validate and normalise a webhook body. Throws ValidationError with every issue

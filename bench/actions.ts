@@ -31,6 +31,7 @@ import { RedisDeployStore } from '../src/outbound/store/deploy-store';
 import { RedisIncidentStore } from '../src/outbound/store/incident-store';
 import { REMEDIATION_ACTIONS } from '../src/blocks/remediation-ids';
 import { remediationActionId } from '../src/domain/remediation/model';
+import { deleteKeys } from '../test/helpers/redis';
 import { blockAction, FORM, sign } from '../test/helpers/slack';
 import { ms, percentile } from './stats';
 
@@ -261,12 +262,7 @@ export async function run(): Promise<void> {
     if (workerProcess) await once(workerProcess, 'exit');
     await firebreak.close();
     await Promise.all([closeServer(bare.server), far.close()]);
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) await redis.del(...found);
-    } while (cursor !== '0');
+    await deleteKeys(redis, `${prefix}:*`);
     await redis.quit();
     await local?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });

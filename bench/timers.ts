@@ -29,6 +29,7 @@ import { createQueue, QUEUE_NAMES } from '../src/outbound/jobs/queues';
 import { BullTimerScheduler } from '../src/outbound/jobs/timers';
 import { RedisEscalationStore } from '../src/outbound/store/escalation-store';
 import { RedisIncidentStore } from '../src/outbound/store/incident-store';
+import { deleteKeys } from '../test/helpers/redis';
 import { percentile } from './stats';
 
 const MIN = 60_000;
@@ -59,15 +60,6 @@ async function inParallel<T>(items: T[], run: (item: T, index: number) => Promis
 }
 
 const usedMemory = async (redis: Redis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
-
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -101,7 +93,7 @@ async function bare(url: string, redis: Redis, n: number) {
   await worker.close();
   await queue.close();
   await connection.quit();
-  await deletePrefix(redis, prefix);
+  await deleteKeys(redis, `${prefix}:*`);
   return { addMs, perJob, late };
 }
 
@@ -177,7 +169,7 @@ async function firebreak(url: string, redis: Redis, n: number) {
   await worker.close();
   await queue.close();
   await connection.quit();
-  await deletePrefix(redis, keys.prefix);
+  await deleteKeys(redis, `${keys.prefix}:*`);
   return { scheduleMs, rescheduleMs, perIncident, pending, late, done };
 }
 

@@ -8,7 +8,10 @@ import { startFirebreak, type Firebreak } from '../../src/firebreak';
 import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
 import { FakeSlack, SLACK_API_URL } from './fake-slack';
+import { deleteKeys } from './redis';
 import { SIGNING_SECRET } from './slack';
+
+export { deleteKeys };
 
 export const WEBHOOK_TOKEN = 'test-webhook-token';
 export const GITHUB_SECRET = 'test-github-secret';
@@ -89,14 +92,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 /** Poll until `condition` holds (jobs run asynchronously); fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -123,7 +123,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     });
   }
   httpApp.use(
-    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples }),
+    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
   );
   finishHttpApp(httpApp, logger);
 

@@ -109,6 +109,11 @@ export interface MetricSample {
   at: number;
 }
 
+/** Pushed samples are kept this long: a guard window plus the baseline span before the deploy, with room. */
+export const PUSHED_SAMPLES_KEPT_MS = 3 * 3600_000;
+/** A pushed sample may be dated at most this far ahead of Firebreak's clock (the sender's clock may run fast). */
+export const PUSHED_SAMPLES_MAX_AHEAD_MS = 5 * 60_000;
+
 export interface MetricBatch {
   service: string;
   environment: string;

@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
 import type { MetricSampleSink } from '../../domain/guard/ports';
 import type { Accepted, IntakeService } from '../../domain/intake/service';
+import { systemClock, type Clock } from '../../lib/clock';
 import { ValidationError, type Issue } from '../../lib/errors';
 import type { RedisKeys } from '../../lib/keys';
 import type { Metrics } from '../../lib/metrics';
 import { bearerMatches, githubSignatureMatches } from './auth';
 import { githubPingSchema, parseWebhook, type WebhookContent, type WebhookOptions, type WebhookSource } from './schemas';
-import { parseMetrics } from './schemas/metrics';
+import { parseMetrics, type Skipped } from './schemas/metrics';
 
 const BODY_LIMIT = '1mb';
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
@@ -26,6 +27,7 @@ export interface WebhookDeps {
   githubSecret?: string;
   /** Deploy-guard samples (POST /webhooks/metrics); without it that route answers 503. */
   samples?: MetricSampleSink;
+  clock?: Clock;
 }
 
 class BadRequest extends Error {
@@ -58,9 +60,11 @@ export function webhookRouter(deps: WebhookDeps): Router {
   };
   router.use('/webhooks', express.raw({ type: () => true, limit: BODY_LIMIT }));
 
-  const answer = (source: WebhookSource | 'metrics', res: Response, accepted: Accepted) => {
+  const clock = deps.clock ?? systemClock;
+  const answer = (source: WebhookSource | 'metrics', res: Response, accepted: Accepted & { accepted?: number; skipped?: Skipped[] }) => {
     deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
-    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}) });
+    const partial = accepted.skipped?.length ? { accepted: accepted.accepted, skipped: accepted.skipped } : {};
+    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial });
   };
   const store = (content: WebhookContent) =>
     content.kind === 'deploys' ? deps.intake.receiveDeploys(content.deploys) : deps.intake.receiveAlerts(content.alerts);
@@ -96,10 +100,12 @@ export function webhookRouter(deps: WebhookDeps): Router {
   // Deploy-guard samples: stored per service, environment and signal; a resend adds nothing.
   handle('metrics', async (req, res) => {
     if (!authorised(req, res)) return;
-    const batch = parseMetrics(parseJson(req), (service) => deps.config.services[service]?.environment ?? deps.config.environment);
+    const defaultEnvironment = (service: string) => deps.config.services[service]?.environment ?? deps.config.environment;
+    const { batch, skipped } = parseMetrics(parseJson(req), defaultEnvironment, clock.now().getTime());
     if (!deps.samples) throw new Error('metric samples are not stored by this process');
     const { added } = await deps.samples.record(batch);
-    answer('metrics', res, { id: createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24), duplicate: added === 0 });
+    const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
+    answer('metrics', res, { id, duplicate: added === 0, accepted: batch.samples.length, skipped });
   });
 
   handle('github', async (req, res) => {

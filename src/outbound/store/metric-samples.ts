@@ -1,10 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Signal } from '../../domain/guard/model';
-import type { MetricBatch, MetricSampleSink } from '../../domain/guard/ports';
+import { PUSHED_SAMPLES_KEPT_MS as KEEP_MS, type MetricBatch, type MetricSampleSink } from '../../domain/guard/ports';
 import type { RedisKeys } from '../../lib/keys';
-
-/** Pushed samples are kept this long: a guard window plus the baseline span before the deploy, with room. */
-const KEEP_MS = 3 * 3600_000;
 
 /**
  * Samples pushed to POST /webhooks/metrics: a sorted set per (service, environment, signal) by

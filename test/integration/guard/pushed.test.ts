@@ -20,7 +20,7 @@ describe('POST /webhooks/metrics and the guard on pushed samples', () => {
     postWebhook(h.url, 'metrics', { service, samples: samples.map((s) => ({ at: iso(Date.now()), ...s })) });
 
   it('answers like every webhook: 401, 400 with every issue and nothing stored, 202 and a duplicate 202', async () => {
-    const body = { service: 'checkout', samples: [{ signal: 'errorRate', value: 0.01, at: '2026-11-22T10:00:00Z' }] };
+    const body = { service: 'checkout', samples: [{ signal: 'errorRate', value: 0.01, at: iso(Date.now() - 60_000) }] };
     expect((await postWebhook(h.url, 'metrics', body, { 'Content-Type': 'application/json' })).status).toBe(401);
     const bad = await postWebhook(h.url, 'metrics', { service: 'checkout', samples: [{ signal: 'cpu', value: -1, at: 'yesterday' }] });
     expect(bad.status).toBe(400);
@@ -33,6 +33,33 @@ describe('POST /webhooks/metrics and the guard on pushed samples', () => {
     expect(first.json.id).toEqual(expect.any(String));
     expect(await postWebhook(h.url, 'metrics', body)).toEqual({ status: 202, json: { id: first.json.id, duplicate: true } });
     expect(await h.redis.keys(`${h.prefix}:metric-samples:*`)).toEqual([`${h.prefix}:metric-samples:checkout:production:errorRate`]);
+  });
+
+  it('refuses samples it would not keep: 400 naming each when none is usable, the rest skipped when some are', async () => {
+    const now = Date.now();
+    const stale = { signal: 'errorRate', value: 0.02, at: iso(now - 4 * 3600_000) };
+    const ahead = { signal: 'errorRate', value: 0.03, at: iso(now + 3600_000) };
+    const refused = await postWebhook(h.url, 'metrics', { service: 'checkout', samples: [stale, ahead] });
+    expect(refused.status).toBe(400);
+    const issues = refused.json.issues as { path: string; message: string }[];
+    expect(issues.map((i) => i.path)).toEqual(['samples.0.at', 'samples.1.at']);
+    expect(issues[0]?.message).toMatch(/too old; accepted: .* to .* \(samples are kept 3 hours, at most 5 minutes ahead\)/);
+    expect(issues[1]?.message).toContain('in the future');
+    expect(await h.redis.keys(`${h.prefix}:metric-samples:*`)).toEqual([]);
+
+    const fresh = { signal: 'errorRate', value: 0.01, at: iso(now - 1000) };
+    const partial = await postWebhook(h.url, 'metrics', { service: 'checkout', samples: [stale, fresh, ahead] });
+    expect(partial.status).toBe(202);
+    expect(partial.json).toEqual({
+      id: expect.any(String),
+      accepted: 1,
+      skipped: [
+        { index: 0, reason: expect.stringContaining('too old') },
+        { index: 2, reason: expect.stringContaining('in the future') },
+      ],
+    });
+    const stored = await h.redis.zrange(`${h.prefix}:metric-samples:checkout:production:errorRate`, 0, -1);
+    expect(stored).toEqual([`${Date.parse(fresh.at)}|0.01`]);
   });
 
   it('judges pushed samples: the p95 baseline from before the deploy, a sustained breach after it', async () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { GUARD_SIGNALS } from '../../../config/guard';
-import type { MetricBatch } from '../../../domain/guard/ports';
-import { ValidationError } from '../../../lib/errors';
+import { PUSHED_SAMPLES_KEPT_MS, PUSHED_SAMPLES_MAX_AHEAD_MS, type MetricBatch } from '../../../domain/guard/ports';
+import { ValidationError, type Issue } from '../../../lib/errors';
+import { humanDuration } from '../../../lib/human-duration';
 import { toIssues } from '../../../lib/zod-issues';
 import { isoTimestamp, nonEmpty } from './common';
 
@@ -29,14 +30,40 @@ export const metricsSchema = z.object({
     .max(10_000, 'at most 10000 samples per body'),
 });
 
-/** Validate a metrics body; throws ValidationError with every issue. */
-export function parseMetrics(body: unknown, defaultEnvironment: (service: string) => string): MetricBatch {
+export interface Skipped {
+  index: number;
+  reason: string;
+}
+
+/**
+ * Validate a metrics body. Samples dated outside what the store keeps (older than its retention, or
+ * ahead of `now` by more than the allowed skew) would be thrown away: they are skipped with the
+ * reason, and when none is left the body is refused. Throws ValidationError with every issue.
+ */
+export function parseMetrics(
+  body: unknown,
+  defaultEnvironment: (service: string) => string,
+  now: number,
+): { batch: MetricBatch; skipped: Skipped[] } {
   const parsed = metricsSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError(toIssues(parsed.error));
   const { service, environment, samples } = parsed.data;
-  return {
-    service,
-    environment: environment ?? defaultEnvironment(service),
-    samples: samples.map((s) => ({ signal: s.signal, value: s.value, at: Date.parse(s.at) })),
-  };
+  const from = now - PUSHED_SAMPLES_KEPT_MS;
+  const to = now + PUSHED_SAMPLES_MAX_AHEAD_MS;
+  const range = `accepted: ${new Date(from).toISOString()} to ${new Date(to).toISOString()} (samples are kept ${humanDuration(PUSHED_SAMPLES_KEPT_MS)}, at most ${humanDuration(PUSHED_SAMPLES_MAX_AHEAD_MS)} ahead)`;
+  const kept: MetricBatch['samples'] = [];
+  const outside: Issue[] = [];
+  const skipped: Skipped[] = [];
+  samples.forEach((sample, index) => {
+    const at = Date.parse(sample.at);
+    if (at >= from && at <= to) {
+      kept.push({ signal: sample.signal, value: sample.value, at });
+      return;
+    }
+    const reason = `${sample.at} is ${at < from ? 'too old' : 'in the future'}; ${range}`;
+    outside.push({ path: `samples.${index}.at`, message: reason });
+    skipped.push({ index, reason });
+  });
+  if (kept.length === 0) throw new ValidationError(outside);
+  return { batch: { service, environment: environment ?? defaultEnvironment(service), samples: kept }, skipped };
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import type { Express } from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -40,6 +41,8 @@ export interface FirebreakOptions {
   clock?: Clock;
   /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
   workers?: boolean;
+  /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
+  routes?: { mount(app: Express): void };
 }
 
 export interface Firebreak {
@@ -122,6 +125,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
     });
   }
+  options.routes?.mount(httpApp);
   httpApp.use(
     webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
   );

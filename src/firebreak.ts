@@ -43,6 +43,8 @@ export interface FirebreakOptions {
   workers?: boolean;
   /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
   routes?: { mount(app: Express): void };
+  /** The bot's Slack ids when known beforehand (the sandbox): no auth.test before the server listens. */
+  slackIdentity?: { botId: string; botUserId: string };
 }
 
 export interface Firebreak {
@@ -117,7 +119,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
-    slack = createSlackApp({ env, httpApp, deps });
+    slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
     client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});

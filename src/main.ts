@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
 
   const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisUrl, logger }) : undefined;
-  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox });
+  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
   logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
   if (setup) {

@@ -65,6 +65,8 @@ export async function prepareSandbox(env: Env, config: { config: ConfigFile; fou
 
 export interface Sandbox {
   store: SandboxStore;
+  /** For startFirebreak: the bot's ids in the embedded workspace. */
+  slackIdentity: { botId: string; botUserId: string };
   mount(app: Express): void;
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function createSandbox(options: { setup: SandboxSetup; redisUrl: st
   const delivery = new SlackDelivery(store, env.SLACK_SIGNING_SECRET ?? '', base);
   return {
     store,
+    slackIdentity: { botId: SANDBOX_BOT.botId, botUserId: SANDBOX_BOT.userId },
     mount(app) {
       app.use('/sandbox/api', slackApiRouter(store, env.SLACK_BOT_TOKEN ?? '', base));
       app.use(

@@ -30,7 +30,7 @@ export async function startSandbox(options: { prefix?: string; config?: string; 
   const logger = createLogger(setup.env.LOG_LEVEL);
   const sandbox = await createSandbox({ setup, redisUrl: redisUrl(), logger });
   content ??= loadContent();
-  const app = await startFirebreak({ env: setup.env, config: setup.config, content, redisUrl: redisUrl(), logger, routes: sandbox });
+  const app = await startFirebreak({ env: setup.env, config: setup.config, content, redisUrl: redisUrl(), logger, routes: sandbox, slackIdentity: sandbox.slackIdentity });
   const redis = new Redis(redisUrl());
   return {
     app,

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expectLocator as expect } from '../../helpers/locator-expect';
 import { CHROMIUM_ARGS, startSandbox, type SandboxHarness } from '../../helpers/sandbox';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -120,25 +121,3 @@ describe('the sandbox workspace in a real browser', () => {
     await shot('04-resolved');
   });
 });
-
-// Playwright's assertions without @playwright/test: poll a locator until the condition holds.
-import type { Locator } from 'playwright-core';
-function expect(locator: Locator) {
-  const poll = async (what: string, check: () => Promise<boolean>, timeout = 10_000) => {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      if (await check().catch(() => false)) return;
-      if (Date.now() > deadline) throw new Error(`${locator} ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const text = async () => (await locator.allTextContents()).join('\n');
-  return {
-    toContainText: (expected: string, options: { timeout?: number } = {}) =>
-      poll(`never contained "${expected}" (had: ${'…'})`, async () => (await text()).includes(expected), options.timeout),
-    toHaveText: (expected: string) => poll(`never had text "${expected}"`, async () => (await text()).trim() === expected),
-    toHaveValue: (expected: string) => poll(`never had value "${expected}"`, async () => (await locator.inputValue()) === expected),
-    toHaveCount: (count: number) => poll(`never had ${count} matches`, async () => (await locator.count()) === count),
-    toBeVisible: () => poll('never became visible', () => locator.isVisible()),
-  };
-}

@@ -1,0 +1,23 @@
+import type { Locator } from 'playwright-core';
+
+/** Playwright's web-first assertions without @playwright/test: poll a locator until the condition holds. */
+export function expectLocator(locator: Locator) {
+  const poll = async (what: () => string, check: () => Promise<boolean>, timeout = 10_000) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > deadline) throw new Error(`${String(locator)} ${what()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  let last = '';
+  const text = async () => (last = (await locator.allTextContents()).join('\n').slice(0, 2000));
+  return {
+    toContainText: (expected: string, options: { timeout?: number } = {}) =>
+      poll(() => `never contained "${expected}" (had: ${last})`, async () => (await text()).includes(expected), options.timeout),
+    toHaveText: (expected: string) => poll(() => `had "${last}", never "${expected}"`, async () => (await text()).trim() === expected),
+    toHaveValue: (expected: string) => poll(() => `never had value "${expected}"`, async () => (await locator.inputValue()) === expected),
+    toHaveCount: (count: number) => poll(() => `never had ${count} matches`, async () => (await locator.count()) === count),
+    toBeVisible: () => poll(() => 'never became visible', () => locator.isVisible()),
+  };
+}

@@ -11,7 +11,11 @@ export function expectLocator(locator: Locator) {
     }
   };
   let last = '';
-  const text = async () => (last = (await locator.allTextContents()).join('\n').slice(0, 2000));
+  const text = async () => {
+    const all = (await locator.allTextContents()).join('\n');
+    last = all.length > 2000 ? `…${all.slice(-2000)}` : all;
+    return all;
+  };
   return {
     toContainText: (expected: string, options: { timeout?: number } = {}) =>
       poll(() => `never contained "${expected}" (had: ${last})`, async () => (await text()).includes(expected), options.timeout),

@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { redisKeys } from '../../../src/lib/keys';
+import { waitFor } from '../../helpers/harness';
 import { expectLocator as expect } from '../../helpers/locator-expect';
 import { CHROMIUM_ARGS, startSandbox, type SandboxHarness } from '../../helpers/sandbox';
 
@@ -114,6 +116,8 @@ describe('the sandbox workspace in a real browser', () => {
     await expect(messages).toContainText('Post-incident checklist', { timeout: 20_000 });
     const firstItem = messages.getByRole('checkbox').first();
     await firstItem.check();
+    const checklist = redisKeys(harness.prefix).incidentChecklist('INC-1');
+    await waitFor('the tick saved', async () => (await harness.redis.scard(checklist)) === 1);
     await composer.fill('/incident timeline');
     await composer.press('Enter');
     await expect(messages).toContainText('Only visible to you');

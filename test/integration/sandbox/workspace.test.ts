@@ -129,3 +129,48 @@ describe('sandbox mode is off when Slack credentials are set', () => {
     }
   });
 });
+
+describe('the sandbox with the demo configuration, as people use it', () => {
+  let h: SandboxHarness;
+  beforeEach(async () => {
+    h = await startSandbox();
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  type Button = { action_id: string; text: { text: string } };
+  const buttonsOf = (m: State['messages'][number]) =>
+    ((m.blocks ?? []) as { block_id?: string; elements?: Button[] }[]).flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id ?? '_', ...e })));
+
+  it('pages the on-call by DM when an incident on a service opens', async () => {
+    const general = await channelNamed(h, 'general');
+    await post(h, 'message', { user: 'U0LEAD', channel: general.id, text: '/incident start Payments down' });
+    await waitFor('the modal', async () => (await state(h, 'U0LEAD')).views.length === 1);
+    const view = (await state(h, 'U0LEAD')).views[0]!;
+    const submitted = await post(h, `views/${view.id}/submit`, { user: 'U0LEAD', values: { title: 'Payments down', severity: 'P2', service: 'payments', impact: 'No payments', commander: 'U0LEAD' } });
+    expect(await submitted.json()).toEqual({ ok: true });
+    await waitFor('the DM to the on-call', async () => (await state(h, 'U0ONCALL')).channels.some((c) => c.dmWith === 'U0ONCALL'), 15_000);
+    const dm = (await state(h, 'U0ONCALL')).channels.find((c) => c.dmWith === 'U0ONCALL')!;
+    await waitFor('the page', async () => (await state(h, 'U0ONCALL', dm.id)).messages.length > 0);
+    const page = (await state(h, 'U0ONCALL', dm.id)).messages[0]!;
+    expect(buttonsOf(page).map((b) => b.text.text)).toEqual(expect.arrayContaining(['Acknowledge', 'Join channel']));
+    expect((await state(h, 'U0LEAD')).channels.some((c) => c.dmWith)).toBe(false);
+  });
+
+  it('refuses Rollback to someone who is not a responder, privately', async () => {
+    expect((await post(h, 'simulate/deploy', { service: 'payments', version: 'v3', previousVersion: 'v2', minutesAgo: 2 })).status).toBe(202);
+    expect((await post(h, 'simulate/alert', { service: 'payments', name: 'HighLatency' })).status).toBe(202);
+    const channel = await channelNamed(h, 'payments-alerts');
+    await waitFor('the alert card', async () => (await state(h, 'U0VIEWER', channel.id)).messages.some((m) => buttonsOf(m).some((b) => b.text.text === 'Rollback to v2')), 15_000);
+    const card = (await state(h, 'U0VIEWER', channel.id)).messages[0]!;
+    const rollback = buttonsOf(card).find((b) => b.text.text === 'Rollback to v2')!;
+    const clicked = await post(h, 'action', { user: 'U0VIEWER', channel: channel.id, ts: card.ts, blockId: rollback.blockId, actionId: rollback.action_id });
+    expect(clicked.status).toBe(200);
+    await waitFor('the refusal', async () => (await state(h, 'U0VIEWER', channel.id)).messages.some((m) => m.ephemeralFor === 'U0VIEWER'));
+    const refusal = (await state(h, 'U0VIEWER', channel.id)).messages.find((m) => m.ephemeralFor === 'U0VIEWER')!;
+    expect(refusal.text).toMatch(/responder/i);
+    expect((await state(h, 'U0ONCALL', channel.id)).messages.some((m) => m.ephemeralFor)).toBe(false);
+    expect((await state(h, 'U0VIEWER')).deployer).toHaveLength(0);
+  });
+});

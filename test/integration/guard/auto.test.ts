@@ -82,10 +82,11 @@ describe('deploy guard, auto', () => {
     expect(h.slack.called('chat.postMessage').filter((c) => String(c.body.text).includes('Deploy guard is rolling back'))).toHaveLength(1);
   });
 
-  it('Slack refusing every message delays the report, never the rollback', async () => {
+  it('Slack failing every message delays the report, never the rollback; the report arrives once Slack is back', async () => {
     h = await startHarness({ config: guardConfig('auto') });
     prometheus = new FakePrometheus();
-    h.slack.on('chat.postMessage', () => ({ ok: false, error: 'channel_not_found' }));
+    let slackDown = true;
+    h.slack.on('chat.postMessage', () => (slackDown ? { ok: false, error: 'internal_error' } : undefined));
     const deployer = nock('https://deployer.test').post('/rollback').reply(200, { message: 'ok' });
     nock('https://checkout.test').get('/health').reply(200, 'ok');
     const deployId = await postDeploy(h);
@@ -94,7 +95,16 @@ describe('deploy guard, auto', () => {
     expect(await openIncident()).toMatchObject({ origin: { suspectDeployId: deployId } });
     const [job] = await remediationJobs(h.prefix);
     expect(job?.id).toContain(deployId);
-  });
+
+    // Slack recovers: the delayed report is delivered, once (in the incident's channel, open by then).
+    slackDown = false;
+    const mark = h.slack.calls.length;
+    const delivered = () =>
+      h.slack.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && String(c.body.text).includes('Deploy guard is rolling back'));
+    await waitFor('the delayed report', () => delivered().length > 0, 20_000);
+    await sleep(500);
+    expect(delivered()).toHaveLength(1);
+  }, 40_000);
 
   it('without a rollback executor the incident still opens and the report says to roll back by hand', async () => {
     h = await startHarness({ config: guardConfig('auto').replace(/^ {4}rollback: .*$/m, '') });

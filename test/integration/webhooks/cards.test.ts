@@ -102,6 +102,8 @@ describe('Slack rate limits', () => {
       await waitFor('card after the rate limit', () => h.slack.called('chat.postMessage').length === 2, 15_000);
       const [refused, accepted] = h.slack.called('chat.postMessage');
       expect(accepted!.body).toEqual(refused!.body);
+      // Slack saw the second try no sooner than its Retry-After (1 s, less timer granularity).
+      expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(950);
       expect(accepted!.body.channel).toBe('#checkout-alerts');
     } finally {
       await h.close();

@@ -99,11 +99,13 @@ export async function createSandbox(options: { setup: SandboxSetup; redisUrl: st
 
 /** #general, the announcements channel and every channel the config names (kept across restarts). */
 async function seedChannels(store: SandboxStore, config: ConfigFile): Promise<void> {
-  const names = new Set<string>(['general']);
-  if (config.announcements?.startsWith('#')) names.add(config.announcements.slice(1));
-  for (const service of Object.values(config.services)) if (service.channel.startsWith('#')) names.add(service.channel.slice(1));
-  for (const name of names) {
-    if (await store.channelIdByName(name)) continue;
-    await store.createChannel({ name, topic: '', members: ['U0ONCALL', 'U0LEAD', 'U0MANAGER', 'U0VIEWER', SANDBOX_BOT.userId] });
+  const refs = new Set<string>(['#general']);
+  if (config.announcements) refs.add(config.announcements);
+  for (const service of Object.values(config.services)) refs.add(service.channel);
+  for (const ref of refs) {
+    // "#name" is created by name; a channel id (C…) keeps its id, named after it.
+    const [id, name] = ref.startsWith('#') ? [undefined, ref.slice(1)] : [ref, ref.toLowerCase()];
+    if ((id && (await store.channel(id))) || (await store.channelIdByName(name))) continue;
+    await store.createChannel({ ...(id ? { id } : {}), name, topic: '', members: ['U0ONCALL', 'U0LEAD', 'U0MANAGER', 'U0VIEWER', SANDBOX_BOT.userId] });
   }
 }

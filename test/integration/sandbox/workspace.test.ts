@@ -173,4 +173,33 @@ describe('the sandbox with the demo configuration, as people use it', () => {
     expect((await state(h, 'U0ONCALL', channel.id)).messages.some((m) => m.ephemeralFor)).toBe(false);
     expect((await state(h, 'U0VIEWER')).deployer).toHaveLength(0);
   });
+
+  it('uploads the postmortem draft as a file in the incident channel, served as plain text', async () => {
+    const general = await channelNamed(h, 'general');
+    await post(h, 'message', { user: 'U0ONCALL', channel: general.id, text: '/incident start Search <script>alert(1)</script>' });
+    await waitFor('the modal', async () => (await state(h, 'U0ONCALL')).views.length === 1);
+    const view = (await state(h, 'U0ONCALL')).views[0]!;
+    await post(h, `views/${view.id}/submit`, { user: 'U0ONCALL', values: { title: 'Search <script>alert(1)</script>', severity: 'P3', impact: 'Slow search' } });
+    await waitFor('the incident channel', async () => (await state(h, 'U0ONCALL')).channels.some((c) => c.name.startsWith('inc-')), 15_000);
+    const incident = (await state(h, 'U0ONCALL')).channels.find((c) => c.name.startsWith('inc-'))!;
+    await post(h, 'message', { user: 'U0ONCALL', channel: incident.id, text: '/incident postmortem' });
+    type WithFiles = State['messages'][number] & { files?: { id: string; name: string }[] };
+    const withFile = async () => ((await state(h, 'U0ONCALL', incident.id)).messages as WithFiles[]).find((m) => m.files?.length);
+    await waitFor('the uploaded draft', async () => (await withFile()) !== undefined, 15_000);
+    const file = (await withFile())!.files![0]!;
+    expect(file.name).toBe('postmortem-INC-1.md');
+    const served = await fetch(`${h.url}/sandbox/files/${file.id}`);
+    expect(served.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await served.text()).toContain('# Postmortem');
+  });
+
+  it('creates the channels a config names by id as well as by name', async () => {
+    await h.close();
+    h = await startSandbox({ config: 'announcements: "C0ANNOUNCE"\nservices:\n  web:\n    channel: "#web-alerts"\n' });
+    const channels = (await state(h, 'U0ONCALL')).channels;
+    expect(channels.find((c) => c.id === 'C0ANNOUNCE')?.name).toBe('c0announce');
+    expect(channels.map((c) => c.name)).toContain('web-alerts');
+    expect(h.setup.demo).toBe(false);
+  });
 });

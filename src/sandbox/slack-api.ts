@@ -95,7 +95,8 @@ export function slackApiMethods(store: SandboxStore, baseUrl: () => string): Rec
       const channel = await targetChannel(store, need(args, 'channel'));
       const threadTs = str(args.thread_ts);
       if (threadTs && !(await store.message(channel.id, threadTs))) throw new SlackApiError('thread_not_found');
-      const message = await store.post({ channel: channel.id, user: SANDBOX_BOT.userId, ...messageFields(args), ...(threadTs ? { threadTs } : {}) });
+      const broadcast = threadTs !== undefined && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+      const message = await store.post({ channel: channel.id, user: SANDBOX_BOT.userId, ...messageFields(args), ...(threadTs ? { threadTs } : {}), ...(broadcast ? { broadcast } : {}) });
       return { channel: channel.id, ts: message.ts, message: { text: message.text, ts: message.ts, user: message.user } };
     },
     'chat.postEphemeral': async (args) => {

@@ -23,6 +23,8 @@ export interface SandboxMessage {
   ephemeralFor?: string;
   edited?: boolean;
   files?: { id: string; name: string; title: string }[];
+  /** A thread reply also shown in the channel (reply_broadcast). */
+  broadcast?: boolean;
 }
 
 export interface SandboxView {
@@ -122,6 +124,7 @@ export class SandboxStore {
     if (message.threadTs) {
       await this.redis.rpush(this.k('replies', message.channel, message.threadTs), message.ts);
       await this.redis.hincrby(this.k('reply-counts', message.channel), message.threadTs, 1);
+      if (message.broadcast) await this.redis.rpush(this.k('timeline', message.channel), message.ts);
     } else {
       await this.redis.rpush(this.k('timeline', message.channel), message.ts);
     }

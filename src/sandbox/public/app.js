@@ -38,11 +38,12 @@
           el('time', {}, time(m.ts)),
           m.ephemeralFor ? el('span', { class: 'note' }, 'Only visible to you') : null,
           m.edited ? el('span', { class: 'note' }, '(edited)') : null,
-          pinned ? el('span', { class: 'note' }, '📌 Pinned') : null),
+          pinned ? el('span', { class: 'note' }, '📌 Pinned') : null,
+          m.broadcast && !inThread ? el('button', { type: 'button', class: 'replies', onclick: () => openThread(m.threadTs) }, 'replied to a thread') : null),
         Sandbox.renderBlocks(m.blocks, m.text, ctxFor(m)),
         (m.files || []).map((f) => el('a', { class: 'file', href: `/sandbox/files/${encodeURIComponent(f.id)}`, target: '_blank' }, `📄 ${f.title} (${f.name})`)),
         !inThread && m.replyCount ? el('button', { type: 'button', class: 'replies', onclick: () => openThread(m.ts) }, `${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}`) : null,
-        !inThread && !m.replyCount && !m.ephemeralFor ? el('button', { type: 'button', class: 'reply-link', onclick: () => openThread(m.ts) }, 'Reply in thread') : null));
+        !inThread && !m.replyCount && !m.ephemeralFor && !m.threadTs ? el('button', { type: 'button', class: 'reply-link', onclick: () => openThread(m.ts) }, 'Reply in thread') : null));
   }
 
   function openThread(ts) {

@@ -58,6 +58,12 @@ describe('the sandbox workspace', () => {
     expect((await api(h, 'pins.add', { channel: String(posted.channel), timestamp: String(posted.ts) })).error).toBe('already_pinned');
     expect(await api(h, 'usergroups.users.list', { usergroup: 'S0ONCALL' })).toMatchObject({ ok: true, users: ['U0ONCALL'] });
     expect((await api(h, 'views.open', { trigger_id: 'made-up', view: '{"type":"modal"}' })).error).toBe('invalid_trigger_id');
+    // A thread reply stays in its thread unless broadcast.
+    const channel = String(posted.channel);
+    await api(h, 'chat.postMessage', { channel, thread_ts: String(posted.ts), text: 'in the thread' });
+    await api(h, 'chat.postMessage', { channel, thread_ts: String(posted.ts), text: 'also in the channel', reply_broadcast: 'true' });
+    expect((await state(h, 'U0ONCALL', channel)).messages.map((m) => m.text)).toEqual(['hello *world*', 'also in the channel']);
+    expect((await api(h, 'conversations.replies', { channel, ts: String(posted.ts) })).messages).toHaveLength(3);
   });
 
   it('only Slack-signed requests reach the bot: an unsigned slash command is refused', async () => {

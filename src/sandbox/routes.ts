@@ -75,13 +75,13 @@ export function workspaceRouter(options: WorkspaceOptions): Router {
     });
   });
 
-  router.get('/events', (req, res) => {
+  router.get('/events', (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
     const send = (change: unknown) => res.write(`data: ${JSON.stringify(change)}\n\n`);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     store.changes.on('change', send);
-    req.on('close', () => {
+    res.on('close', () => {
       clearInterval(ping);
       store.changes.off('change', send);
     });

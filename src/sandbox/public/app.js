@@ -14,6 +14,7 @@
   }
 
   const ctxFor = (message) => ({
+    key: `${message.channel}|${message.ts}`,
     users: state.data.users,
     channels: state.data.channels,
     act: (blockId, element, selected) =>

@@ -129,14 +129,19 @@ function button(element, ctx) {
   }, Sandbox.plain(element.text && element.text.text));
 }
 
+/** Ticks people made, kept like Slack's client keeps them: the message itself still has its initial_options. */
+const ticked = new Map();
+
 function checkboxes(element, ctx) {
-  const initial = new Set((element.initial_options || []).map((o) => o.value));
+  const key = `${ctx.key}|${ctx.blockId}|${element.action_id}`;
+  const initial = new Set(ticked.get(key) || (element.initial_options || []).map((o) => o.value));
   const group = el('div', { class: 'checkboxes', role: 'group' });
   for (const option of element.options || []) {
     const id = `cb-${Math.random().toString(36).slice(2)}`;
     const box = el('input', { type: 'checkbox', id, value: option.value, checked: initial.has(option.value) });
     box.addEventListener('change', () => {
       const selected = [...group.querySelectorAll('input:checked')].map((b) => b.value);
+      ticked.set(key, selected);
       ctx.act(element, selected);
     });
     group.append(el('div', { class: 'check' }, box, el('label', { for: id }, Sandbox.text(option.text, ctx))));
@@ -164,7 +169,7 @@ function interactive(element, ctx) {
 
 /** One block; `ctx` = { users, channels, act(element, selected, block) }. */
 function block(b, ctx) {
-  const scoped = { ...ctx, act: (element, selected) => ctx.act(b.block_id, element, selected) };
+  const scoped = { ...ctx, blockId: b.block_id, act: (element, selected) => ctx.act(b.block_id, element, selected) };
   switch (b.type) {
     case 'header': return el('h3', { class: 'block header' }, Sandbox.plain(b.text && b.text.text));
     case 'divider': return el('hr', { class: 'block' });

@@ -118,10 +118,12 @@ describe('the sandbox workspace in a real browser', () => {
     await firstItem.check();
     const checklist = redisKeys(harness.prefix).incidentChecklist('INC-1');
     await waitFor('the tick saved', async () => (await harness.redis.scard(checklist)) === 1);
+    // The tick stays on screen through the re-renders that follow (as Slack's client keeps it).
     await composer.fill('/incident timeline');
     await composer.press('Enter');
     await expect(messages).toContainText('Only visible to you');
     await expect(messages).toContainText('Checked "', { timeout: 10_000 });
+    await expect(messages.getByRole('checkbox').and(page.locator(':checked'))).toHaveCount(1);
     await shot('04-resolved');
   });
 });

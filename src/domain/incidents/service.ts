@@ -11,6 +11,7 @@ import {
   type TimelineEntry,
 } from './model';
 import type { IncidentEventBus, IncidentRepository } from './ports';
+import type { IncidentDrill } from '../drills/model';
 
 export interface StartIncidentInput {
   title: string;
@@ -20,6 +21,8 @@ export interface StartIncidentInput {
   reporterId: string;
   commanderId?: string;
   origin?: IncidentOrigin;
+  /** A drill: channel `drill-…`, dry-run remediation, only participants paged. */
+  drill?: IncidentDrill;
   /** Identifies the request (Slack view id, alert fingerprint…): the same key never opens two incidents. */
   requestKey: string;
 }
@@ -43,7 +46,7 @@ export class IncidentService {
     const now = this.clock.now();
     const number = await this.repository.nextNumber();
     const id = `INC-${number}`;
-    const channelName = await this.claimChannelName(input.title, now, id);
+    const channelName = await this.claimChannelName(input.title, now, id, input.drill ? 'drill' : 'inc');
     const draft: Incident = {
       id,
       number,
@@ -60,6 +63,7 @@ export class IncidentService {
       revision: 0,
       channelName,
       origin: input.origin,
+      ...(input.drill ? { drill: input.drill } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
     const { incident, created } = await this.repository.createOnce(draft, input.requestKey);
@@ -203,12 +207,12 @@ export class IncidentService {
     return incident.revision;
   }
 
-  private async claimChannelName(title: string, at: Date, incidentId: string): Promise<string> {
+  private async claimChannelName(title: string, at: Date, incidentId: string, kind: 'inc' | 'drill'): Promise<string> {
     for (let attempt = 1; attempt <= MAX_CHANNEL_NAME_ATTEMPTS; attempt++) {
-      const name = incidentChannelName(title, at, attempt);
+      const name = incidentChannelName(title, at, attempt, kind);
       if (await this.repository.claimChannelName(name, incidentId)) return name;
     }
-    return incidentChannelName(`${title} ${incidentId}`, at);
+    return incidentChannelName(`${title} ${incidentId}`, at, 1, kind);
   }
 }
 

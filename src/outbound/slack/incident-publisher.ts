@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type SlackMessage } from '../../blocks/incident-messages';
 import { channelLink, mention } from '../../blocks/text';
+import { withDrillBanner } from '../../blocks/drill-banner';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { IncidentEvent } from '../../domain/incidents/events';
@@ -101,7 +102,7 @@ export class SlackIncidentPublisher {
     }
     if (!progress.initialTs) {
       const severity = this.deps.content.severities[incident.severity];
-      const posted = await client.chat.postMessage({ channel, ...initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes) });
+      const posted = await client.chat.postMessage({ channel, ...withDrillBanner(incident, initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes)) });
       await record({ initialTs: posted.ts });
       await this.note(incident, 'message', 'Initial message posted');
     }
@@ -109,7 +110,8 @@ export class SlackIncidentPublisher {
       await tolerate(client.pins.add({ channel, timestamp: progress.initialTs }), 'already_pinned');
       await record({ pinned: true });
     }
-    const announcements = this.deps.config.announcements;
+    // A drill is not announced: it must not look like an outage to the rest of the company.
+    const announcements = incident.drill ? undefined : this.deps.config.announcements;
     if (announcements && !progress.announcementTs) {
       const posted = await client.chat.postMessage({ channel: announcements, ...announcementMessage(incident, this.render), unfurl_links: false });
       await record({ announcementTs: posted.ts });
@@ -134,7 +136,7 @@ export class SlackIncidentPublisher {
 
   private async invitees(incident: Incident): Promise<string[]> {
     const service = incident.service ? this.deps.config.services[incident.service] : undefined;
-    const levelOne = service?.escalation?.[0]?.notify ?? [];
+    const levelOne = incident.drill ? incident.drill.participants : (service?.escalation?.[0]?.notify ?? []);
     const people = await this.deps.directory.expand([incident.reporterId, incident.commanderId, ...levelOne]);
     return people.filter((id) => /^[UW]/.test(id));
   }
@@ -145,8 +147,9 @@ export class SlackIncidentPublisher {
     await this.deps.client.conversations.setTopic({ channel: incident.channelId, topic: topic.slice(0, 250) });
   }
 
-  private async postInChannel(incident: Incident, message: SlackMessage, timelineText: string | undefined): Promise<void> {
+  private async postInChannel(incident: Incident, original: SlackMessage, timelineText: string | undefined): Promise<void> {
     if (!incident.channelId) throw new Error(`${incident.id} has no channel yet`);
+    const message = withDrillBanner(incident, original);
     await this.deps.client.chat.postMessage({ channel: incident.channelId, text: message.text, ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}) });
     if (timelineText) await this.note(incident, 'message', timelineText);
   }

@@ -27,6 +27,7 @@ import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
@@ -105,6 +106,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     client: () => client,
   });
 
+  const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+
   const workers: Worker[] = [];
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
@@ -118,7 +121,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, drills: drills.drills };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -136,11 +139,12 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, drills.drills], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
+    workers.push(drills.startWorker());
   }
 
   const server: Server = createServer(httpApp);
@@ -172,6 +176,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        drills.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

@@ -9,6 +9,7 @@ import type { IncidentService } from '../../domain/incidents/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
+import type { SlackDrills } from '../../outbound/slack/drill-runner';
 
 /** What Slack listeners may use; injected by main.ts. */
 export interface SlackDeps {
@@ -26,4 +27,6 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
+  drills: SlackDrills;
 }

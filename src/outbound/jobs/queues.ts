@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
+  /** "Runbook due for a test" reminders, one delayed job per runbook test (`drill-due-<runbook>-<at>`). */
+  drillReminders: 'drill-reminders',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

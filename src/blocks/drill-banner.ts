@@ -8,5 +8,5 @@ export const DRILL_BANNER = ':test_tube: *DRILL* — a rehearsal, not a real inc
 /** The message with the drill banner on top (text and blocks), or as it is for a real incident. */
 export function withDrillBanner<M extends { text: string; blocks?: KnownBlock[] }>(incident: Pick<Incident, 'drill'> | undefined, message: M): M {
   if (!incident?.drill) return message;
-  return { ...message, text: `[DRILL] ${message.text}`, blocks: [context(DRILL_BANNER), ...(message.blocks ?? [])] };
+  return { ...message, text: `DRILL — ${message.text}`, blocks: [context(DRILL_BANNER), ...(message.blocks ?? [])] };
 }

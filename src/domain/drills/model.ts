@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { DEPLOY_STRATEGIES } from '../deploys/model';
-import { severityIdSchema } from '../incidents/model';
 import { durationSchema } from '../../lib/duration';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -23,7 +22,8 @@ export const drillScenarioSchema = z.strictObject({
   /** The runbook this drill tests (runbooks/<id>.md). */
   runbook: z.string().regex(KEBAB, 'must be kebab-case'),
   service: textSchema,
-  severity: severityIdSchema.default('P2'),
+  // The incident model's severities (not imported: the incident model imports this file).
+  severity: z.enum(['P0', 'P1', 'P2', 'P3']).default('P2'),
   /** People paged besides the one who starts the drill. */
   participants: z.array(userIdSchema).default([]),
   deploy: z

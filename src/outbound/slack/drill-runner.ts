@@ -62,12 +62,14 @@ export class SlackDrills {
     if (!scenario) return;
     if (event.type === 'opened') {
       const runbook = this.deps.content.runbook(scenario.runbook);
+      await this.deps.store.once(incident.id, 'noted', () =>
+        this.deps.incidents.note(incident.id, 'firebreak', 'drill', `Drill ${scenario.id} started (deploy and alerts are simulated)`, {
+          deploy: scenario.deploy ? { ...scenario.deploy, service: scenario.service, drill: true } : undefined,
+          alerts: scenario.alerts.map((alert) => ({ ...alert, service: alert.service ?? scenario.service, drill: true })),
+        }),
+      );
       await this.deps.store.once(incident.id, 'scenario', () => this.post(incident, drillScenarioMessage(incident, scenario)));
       await this.deps.store.once(incident.id, 'steps', () => this.post(incident, drillStepsMessage(incident, runbook?.title ?? scenario.runbook, runbook?.steps ?? [], [])));
-      await this.deps.incidents.note(incident.id, 'firebreak', 'drill', `Drill ${scenario.id} started (deploy and alerts are simulated)`, {
-        deploy: scenario.deploy ? { ...scenario.deploy, service: scenario.service, drill: true } : undefined,
-        alerts: scenario.alerts.map((alert) => ({ ...alert, service: alert.service ?? scenario.service, drill: true })),
-      });
     }
     if (event.type === 'resolved' && incident.status === 'resolved') await this.report(incident, scenario);
   }

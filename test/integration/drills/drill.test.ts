@@ -143,4 +143,19 @@ describe('/incident drill through signed Slack requests', () => {
     expect(runbook).toMatch(/last tested .* by <@U0STARTER> \(bad-deploy\): passed; next due/);
     expect(await command('drill status')).toMatch(/recent-deployment-issue`: last tested .* by <@U0STARTER>/);
   });
+
+  it('the reminder fires when the next test is due (policy drills.testEvery), in the service channel', async () => {
+    await h.close();
+    h = await startHarness({ config: CONFIG, clock, content: { ...content, policy: { ...content.policy, drills: { ...content.policy.drills, testEvery: 1500 } } } });
+    expect(await command('drill dependency-down')).toContain('started as INC-1');
+    await waitFor('drill steps posted', () => h.slack.postsTo('C0INC1').some((p) => p.includes('Runbook steps')));
+    expect(await command('rollback', { channel_id: 'C0INC1' })).toContain('no deploy to roll back');
+    await resolveIncidentViaSlack(h, 'INC-1');
+    await waitFor('drill report', () => h.slack.postsTo('C0INC1').some((p) => p.includes('*Drill report*')));
+    expect(h.slack.postsTo('C0INC1').find((p) => p.includes('*Drill report*'))).toContain('Time to acknowledge: *not reached*');
+    await waitFor('due reminder', () => h.slack.postsTo('#checkout-alerts').some((p) => p.includes('is due for a test')), 15_000);
+    const reminder = h.slack.postsTo('#checkout-alerts').find((p) => p.includes('is due for a test'))!;
+    expect(reminder).toContain('`incident-response`');
+    expect(reminder).toContain('/incident drill dependency-down');
+  });
 });

@@ -55,7 +55,8 @@ export function rotationReferenceIssues(document: unknown): Issue[] {
   const services = isRecord(document.services) ? document.services : {};
   const issues: Issue[] = [];
   const check = (value: unknown, path: string) => {
-    if (typeof value !== 'string' || !value.startsWith('rotation:')) return;
+    // A malformed target is the schema's issue; only well-formed rotation targets are looked up.
+    if (typeof value !== 'string' || !value.startsWith('rotation:') || !ONCALL_TARGET_PATTERN.test(value)) return;
     const name = value.slice('rotation:'.length);
     if (!(name in rotations)) issues.push({ path, message: `"${value}": no rotation "${name}" under oncall.rotations` });
   };

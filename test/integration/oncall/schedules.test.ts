@@ -8,7 +8,7 @@ import { createLogger } from '../../../src/lib/logger';
 import { ProviderSchedules } from '../../../src/outbound/oncall/external-schedules';
 import { FakeSlack, SLACK_API_URL } from '../../helpers/fake-slack';
 import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
-import { dmsTo, postsContaining, startBot, startIncident, type Bot } from '../escalation/helpers';
+import { answerText, command, dmsTo, postsContaining, startBot, startIncident, type Bot } from '../escalation/helpers';
 
 /** GET /oncalls as PagerDuty's REST API v2 documents it (include[]=users: full user objects with email). */
 const pagerdutyOncalls = (email: string) => ({
@@ -138,16 +138,22 @@ services:
     channel: "#checkout-alerts"
     escalation:
       - { after: 0s, notify: ["pagerduty:PSCHED01"] }
-      - { after: 1s, notify: ["pagerduty:PSCHED01", "opsgenie:platform_schedule"] }
+      - { after: 1h, notify: ["pagerduty:PSCHED01", "opsgenie:platform_schedule"] }
 `;
-    nock('https://api.pagerduty.com').get('/oncalls').query(true).reply(200, pagerdutyOncalls('earline@example.com'));
-    nock('https://api.pagerduty.com').get('/oncalls').query(true).reply(500, {});
+    let pagerdutyDown = false;
+    nock('https://api.pagerduty.com')
+      .persist()
+      .get('/oncalls')
+      .query(true)
+      .reply(() => (pagerdutyDown ? [500, {}] : [200, pagerdutyOncalls('earline@example.com')]));
     nock('https://api.opsgenie.com').get('/v2/schedules/platform_schedule/on-calls').query(true).reply(200, opsgenieOnCalls(['ops@example.com']));
     bot = await startBot({ config, env: { PAGERDUTY_TOKEN: 'pd-token', OPSGENIE_TOKEN: 'og-key' } });
     lookupByEmail(bot.slack);
     const channel = await startIncident(bot);
 
     await waitFor('level 1 DM to the PagerDuty on-call', () => dmsTo(bot.slack, 'U0EARLINE1').length === 1);
+    pagerdutyDown = true;
+    expect(answerText(await command(bot, 'escalate', channel))).toContain('level 2');
     await waitFor('level 2 DMs', () => dmsTo(bot.slack, 'U0EARLINE1').length === 2 && dmsTo(bot.slack, 'U0OPSUSER1').length === 1);
     await waitFor('stale notice', () => postsContaining(bot.slack, channel, 'could not be asked').length === 1);
     const notice = String(postsContaining(bot.slack, channel, 'could not be asked')[0]!.body.text);

@@ -35,7 +35,7 @@ export const pagerdutyServiceSchema = z.object({
 export type OncallConfig = z.infer<typeof oncallSchema>;
 
 /** `rotation:<name>`, `pagerduty:<schedule id>`, `opsgenie:<schedule name>` next to user and group ids. */
-export const ONCALL_TARGET_PATTERN = /^(rotation|pagerduty|opsgenie):[^\s:]+$/;
+export const ONCALL_TARGET_PATTERN = /^(rotation:[A-Za-z0-9][A-Za-z0-9_.-]*|pagerduty:[A-Za-z0-9]+|opsgenie:\S(.*\S)?)$/;
 
 export function toRotations(config: OncallConfig): Record<string, Rotation> {
   return Object.fromEntries(

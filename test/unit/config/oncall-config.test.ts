@@ -18,7 +18,7 @@ services:
     pagerduty: { routingKey: "\${PD_KEY}" }
     escalation:
       - { after: 0m,  notify: [rotation:payments-primary] }
-      - { after: 30m, notify: ["pagerduty:PABC123", "opsgenie:platform_schedule", U0LEAD] }
+      - { after: 30m, notify: ["pagerduty:PABC123", "opsgenie:Platform Schedule", U0LEAD] }
 `;
 
 function issuesOf(run: () => unknown) {
@@ -44,7 +44,7 @@ describe('oncall config', () => {
     });
     expect(config.oncall.cacheFor).toBe(60_000);
     expect(config.services.payments!.pagerduty).toEqual({ routingKey: 'R0UTINGKEY' });
-    expect(config.services.payments!.escalation![1]!.notify).toEqual(['pagerduty:PABC123', 'opsgenie:platform_schedule', 'U0LEAD']);
+    expect(config.services.payments!.escalation![1]!.notify).toEqual(['pagerduty:PABC123', 'opsgenie:Platform Schedule', 'U0LEAD']);
   });
 
   it('an unknown rotation is a startup error naming the key', () => {
@@ -79,9 +79,9 @@ oncall:
 services:
   payments:
     channel: "#payments"
-    responders: ["slack:U0X", "rotation:"]
+    responders: ["slack:U0X", "rotation:", "pagerduty:P 1"]
 `;
-    expect(issuesOf(() => parseConfigText(text, 'firebreak.yaml', {})).map((i) => i.path)).toEqual(['services.payments.responders.0', 'services.payments.responders.1']);
+    expect(issuesOf(() => parseConfigText(text, 'firebreak.yaml', {})).map((i) => i.path)).toEqual(['services.payments.responders.0', 'services.payments.responders.1', 'services.payments.responders.2']);
   });
 
   it('PAGERDUTY_TOKEN and OPSGENIE_TOKEN are read from the environment', () => {

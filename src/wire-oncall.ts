@@ -49,6 +49,12 @@ export function servicesByRotation(config: ConfigFile): Record<string, string[]>
   return byRotation;
 }
 
+/** Every `pagerduty:` and `opsgenie:` target the services name, once each. */
+export function externalTargets(config: ConfigFile): string[] {
+  const all = Object.values(config.services).flatMap((service) => [...service.responders, ...(service.escalation ?? []).flatMap((level) => level.notify)]);
+  return [...new Set(all.filter((target) => /^(pagerduty|opsgenie):/.test(target)))];
+}
+
 /** Part of the composition root: rotations, overrides, external schedules, handoff jobs, the PagerDuty mirror. */
 export function wireOncall(options: {
   env: Env;
@@ -73,7 +79,7 @@ export function wireOncall(options: {
     pagerdutyToken: env.PAGERDUTY_TOKEN,
     opsgenieToken: env.OPSGENIE_TOKEN,
   });
-  const service = new OncallService({ rotations: toRotations(config.oncall), overrides: new RedisOverrideStore(redis, keys), external, clock });
+  const service = new OncallService({ rotations: toRotations(config.oncall), overrides: new RedisOverrideStore(redis, keys), external, externalTargets: externalTargets(config), clock });
   const flows = new OncallFlows({
     oncall: service,
     incidents: options.incidents,

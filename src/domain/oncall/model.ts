@@ -42,6 +42,11 @@ export interface OnCallNow {
   override?: Override;
 }
 
+/** `/incident oncall` for a PagerDuty or Opsgenie schedule named in the config. */
+export interface ExternalBoardEntry extends ExternalOnCall {
+  target: string;
+}
+
 /** A target in `notify` or `responders` that names who is on call rather than a person. */
 export type OncallTarget =
   | { kind: 'rotation'; name: string }
@@ -61,5 +66,7 @@ export const isOncallTarget = (target: string): boolean => ONCALL_TARGET.test(ta
 /** The answer of an external schedule; `stale` when the provider failed and the last known answer is used. */
 export interface ExternalOnCall {
   users: string[];
+  /** When the current shift ends, when the provider says (PagerDuty's `end`). */
+  until?: string;
   stale?: { knownAt?: string; error: string };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import { FirebreakError } from '../../lib/errors';
-import { isOncallTarget, parseOncallTarget, type OnCallNow, type Override, type Rotation } from './model';
+import { isOncallTarget, parseOncallTarget, type ExternalBoardEntry, type OnCallNow, type Override, type Rotation } from './model';
 import type { ExternalSchedules, OverrideStore } from './ports';
 import { nextHandoff, onCallAt, onCallNow } from './schedule';
 
@@ -9,6 +9,8 @@ export interface OncallDeps {
   overrides: OverrideStore;
   /** Absent: `pagerduty:` and `opsgenie:` targets resolve to nobody. */
   external?: ExternalSchedules;
+  /** The `pagerduty:` and `opsgenie:` targets the config names, shown by `/incident oncall`. */
+  externalTargets?: string[];
   clock: Clock;
 }
 
@@ -49,11 +51,17 @@ export class OncallService {
     return rotation;
   }
 
-  /** Per rotation: who is on call now, until when, who is next. */
-  async board(now = this.deps.clock.now()): Promise<OnCallNow[]> {
-    const board: OnCallNow[] = [];
-    for (const rotation of Object.values(this.deps.rotations)) board.push(onCallNow(rotation, await this.deps.overrides.list(rotation.name, now), now));
-    return board;
+  /** Per rotation: who is on call now, until when, who is next; per external schedule: who is on call now. */
+  async board(now = this.deps.clock.now()): Promise<{ rotations: OnCallNow[]; external: ExternalBoardEntry[] }> {
+    const rotations: OnCallNow[] = [];
+    for (const rotation of Object.values(this.deps.rotations)) rotations.push(onCallNow(rotation, await this.deps.overrides.list(rotation.name, now), now));
+    const external: ExternalBoardEntry[] = [];
+    for (const target of this.deps.externalTargets ?? []) {
+      const parsed = parseOncallTarget(target);
+      if (!parsed || parsed.kind === 'rotation' || !this.deps.external) continue;
+      external.push({ target, ...(await this.deps.external.onCall(parsed, now)) });
+    }
+    return { rotations, external };
   }
 
   /** Who is on call of a rotation at `at`. */

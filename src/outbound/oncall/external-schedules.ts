@@ -5,12 +5,13 @@ import type { ExternalOnCall, OncallTarget } from '../../domain/oncall/model';
 import type { ExternalSchedules } from '../../domain/oncall/ports';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
-import { opsgenieOnCallEmails, pagerdutyOnCallEmails } from './providers';
+import { opsgenieOnCallEmails, pagerdutyOnCallEmails, type ProviderOnCall } from './providers';
 
 type ExternalTarget = Extract<OncallTarget, { kind: 'pagerduty' | 'opsgenie' }>;
 
 interface KnownAnswer {
   users: string[];
+  until?: string;
   fetchedAt: string;
 }
 
@@ -43,16 +44,20 @@ export class ProviderSchedules implements ExternalSchedules {
     const key = this.deps.keys.oncallExternal(`${target.kind}-${target.name}`);
     const cached = await this.deps.redis.get(key);
     const known = cached ? (JSON.parse(cached) as KnownAnswer) : undefined;
-    if (known && now.getTime() - Date.parse(known.fetchedAt) < this.deps.cacheFor) return { users: known.users };
+    const answer = (a: KnownAnswer): ExternalOnCall => ({ users: a.users, ...(a.until ? { until: a.until } : {}) });
+    // Reused while fresh, and never past the end of the shift it describes.
+    const fresh = known && now.getTime() - Date.parse(known.fetchedAt) < this.deps.cacheFor && !(known.until && Date.parse(known.until) <= now.getTime());
+    if (known && fresh) return answer(known);
     try {
-      const emails = await this.emails(target, now);
+      const { emails, until } = await this.emails(target, now);
       const users: string[] = [];
       for (const email of emails) {
         const user = await this.userByEmail(email);
         if (user) users.push(user);
       }
-      await this.deps.redis.set(key, JSON.stringify({ users, fetchedAt: now.toISOString() } satisfies KnownAnswer));
-      return { users };
+      const fetched: KnownAnswer = { users, ...(until ? { until } : {}), fetchedAt: now.toISOString() };
+      await this.deps.redis.set(key, JSON.stringify(fetched));
+      return answer(fetched);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.logger.warn({ target: `${target.kind}:${target.name}`, err: message }, 'on-call schedule unavailable; using the last known answer');
@@ -60,7 +65,7 @@ export class ProviderSchedules implements ExternalSchedules {
     }
   }
 
-  private emails(target: ExternalTarget, now: Date): Promise<string[]> {
+  private emails(target: ExternalTarget, now: Date): Promise<ProviderOnCall> {
     return target.kind === 'pagerduty'
       ? pagerdutyOnCallEmails(target.name, this.deps.pagerdutyToken, { baseUrl: this.deps.pagerdutyUrl })
       : opsgenieOnCallEmails(target.name, this.deps.opsgenieToken, now, { baseUrl: this.deps.opsgenieUrl });

@@ -23,6 +23,7 @@ const pagerdutyOncallsSchema = z.object({
   oncalls: z.array(
     z.object({
       escalation_level: z.number().optional(),
+      end: z.string().nullish(),
       user: z.object({ id: z.string(), email: z.string().optional(), summary: z.string().optional() }),
     }),
   ),
@@ -48,8 +49,14 @@ async function getJson(provider: ScheduleProviderError['provider'], url: string,
   }
 }
 
-/** Emails of who is on call now in a PagerDuty schedule (the first escalation level's entries). */
-export async function pagerdutyOnCallEmails(scheduleId: string, token: string | undefined, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<string[]> {
+/** Emails of who is on call now, and until when, as a schedule provider answers. */
+export interface ProviderOnCall {
+  emails: string[];
+  until?: string;
+}
+
+/** Emails of who is on call now in a PagerDuty schedule, and the earliest end of their shifts. */
+export async function pagerdutyOnCallEmails(scheduleId: string, token: string | undefined, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<ProviderOnCall> {
   if (!token) throw new ScheduleProviderError('PagerDuty', 'PAGERDUTY_TOKEN is not set');
   const url = new URL('/oncalls', options.baseUrl ?? PAGERDUTY_API);
   url.searchParams.append('schedule_ids[]', scheduleId);
@@ -59,11 +66,12 @@ export async function pagerdutyOnCallEmails(scheduleId: string, token: string | 
   const parsed = pagerdutyOncallsSchema.safeParse(json);
   if (!parsed.success) throw new ScheduleProviderError('PagerDuty', `unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   const emails = parsed.data.oncalls.map((o) => o.user.email).filter((e): e is string => !!e);
-  return [...new Set(emails.map((e) => e.toLowerCase()))];
+  const ends = parsed.data.oncalls.map((o) => (o.end ? Date.parse(o.end) : NaN)).filter((t) => Number.isFinite(t));
+  return { emails: [...new Set(emails.map((e) => e.toLowerCase()))], ...(ends.length > 0 ? { until: new Date(Math.min(...ends)).toISOString() } : {}) };
 }
 
 /** Emails (Opsgenie user names) of who is on call in an Opsgenie schedule at `at`. */
-export async function opsgenieOnCallEmails(scheduleName: string, token: string | undefined, at: Date, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<string[]> {
+export async function opsgenieOnCallEmails(scheduleName: string, token: string | undefined, at: Date, options: { baseUrl?: string; fetch?: typeof fetch } = {}): Promise<ProviderOnCall> {
   if (!token) throw new ScheduleProviderError('Opsgenie', 'OPSGENIE_TOKEN is not set');
   const url = new URL(`/v2/schedules/${encodeURIComponent(scheduleName)}/on-calls`, options.baseUrl ?? OPSGENIE_API);
   url.searchParams.set('scheduleIdentifierType', 'name');
@@ -72,5 +80,5 @@ export async function opsgenieOnCallEmails(scheduleName: string, token: string |
   const json = await getJson('Opsgenie', url.toString(), { Authorization: `GenieKey ${token}` }, options.fetch ?? fetch);
   const parsed = opsgenieOnCallsSchema.safeParse(json);
   if (!parsed.success) throw new ScheduleProviderError('Opsgenie', `unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  return [...new Set(parsed.data.data.onCallRecipients.map((e) => e.toLowerCase()))];
+  return { emails: [...new Set(parsed.data.data.onCallRecipients.map((e) => e.toLowerCase()))] };
 }

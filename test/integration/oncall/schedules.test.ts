@@ -11,15 +11,15 @@ import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
 import { answerText, command, dmsTo, postsContaining, startBot, startIncident, type Bot } from '../escalation/helpers';
 
 /** GET /oncalls as PagerDuty's REST API v2 documents it (include[]=users: full user objects with email). */
-const pagerdutyOncalls = (email: string) => ({
+const pagerdutyOncalls = (email: string, end: Date) => ({
   oncalls: [
     {
       escalation_policy: { id: 'PT20YPA', type: 'escalation_policy_reference', summary: 'Engineering Escalation Policy', self: 'https://api.pagerduty.com/escalation_policies/PT20YPA', html_url: 'https://subdomain.pagerduty.com/escalation_policies/PT20YPA' },
       escalation_level: 1,
       schedule: { id: 'PSCHED01', type: 'schedule_reference', summary: 'Daily Engineering Rotation', self: 'https://api.pagerduty.com/schedules/PSCHED01', html_url: 'https://subdomain.pagerduty.com/schedules/PSCHED01' },
       user: { id: 'PXPGF42', type: 'user', name: 'Earline Greenholt', email, time_zone: 'America/Lima', summary: 'Earline Greenholt' },
-      start: '2015-03-06T15:28:51-05:00',
-      end: '2015-03-07T15:28:51-05:00',
+      start: new Date(end.getTime() - 86_400_000).toISOString().replace('.000Z', 'Z'),
+      end: end.toISOString().replace('.000Z', 'Z'),
     },
   ],
   limit: 25,
@@ -35,7 +35,7 @@ const opsgenieOnCalls = (emails: string[]) => ({
   requestId: '8e1a8a74-1e89-4b6a-a5a8-5f6c2a0a5e0b',
 });
 
-const EMAILS: Record<string, string> = { 'earline@example.com': 'U0EARLINE1', 'ops@example.com': 'U0OPSUSER1' };
+const EMAILS: Record<string, string> = { 'earline@example.com': 'U0EARLINE1', 'ops@example.com': 'U0OPSUSER1', 'kim@example.com': 'U0KIM00001' };
 const lookupByEmail = (slack: FakeSlack) =>
   slack.on('users.lookupByEmail', (call) => {
     const id = EMAILS[String(call.body.email)];
@@ -76,26 +76,35 @@ describe('external schedules (ProviderSchedules)', () => {
       opsgenieToken: 'og-key',
     });
 
-  it('PagerDuty: the on-call email becomes a Slack user; cached briefly; the last answer is used (and said stale) when PagerDuty is down', async () => {
-    const clock = fixedClock(new Date(Date.UTC(2030, 0, 1)));
+  it('PagerDuty: the on-call email becomes a Slack user; cached briefly but not past the shift; the last answer is used (and said stale) when PagerDuty is down', async () => {
+    const t0 = new Date(Date.UTC(2030, 0, 1));
+    const clock = fixedClock(t0);
+    const shiftEnd = new Date(t0.getTime() + 45_000);
     const api = nock('https://api.pagerduty.com', { reqheaders: { authorization: 'Token token=pd-token', accept: /application\/vnd\.pagerduty\+json;version=2/ } })
       .get('/oncalls')
       .query({ 'schedule_ids[]': 'PSCHED01', 'include[]': 'users', earliest: 'true' })
-      .reply(200, pagerdutyOncalls('Earline@Example.com'));
+      .reply(200, pagerdutyOncalls('Earline@Example.com', shiftEnd));
     const source = schedules(clock);
-    expect(await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now())).toEqual({ users: ['U0EARLINE1'] });
+    const first = { users: ['U0EARLINE1'], until: shiftEnd.toISOString() };
+    expect(await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now())).toEqual(first);
     api.done();
 
-    clock.advance(30_000); // within cacheFor: no call (nock would refuse one)
-    expect(await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now())).toEqual({ users: ['U0EARLINE1'] });
+    clock.advance(30_000); // within cacheFor and the shift: no call (nock would refuse one)
+    expect(await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now())).toEqual(first);
 
-    const fetchedAt = new Date(clock.now().getTime() - 30_000).toISOString();
-    clock.advance(60_000);
+    clock.advance(20_000); // the shift ended: asked again although the answer is 50 s old
+    const nextEnd = new Date(t0.getTime() + 86_400_000);
+    const again = nock('https://api.pagerduty.com').get('/oncalls').query(true).reply(200, pagerdutyOncalls('kim@example.com', nextEnd));
+    expect(await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now())).toEqual({ users: ['U0KIM00001'], until: nextEnd.toISOString() });
+    again.done();
+
+    const fetchedAt = clock.now().toISOString();
+    clock.advance(61_000);
     const down = nock('https://api.pagerduty.com').get('/oncalls').query(true).reply(503, { error: { message: 'Service Unavailable' } });
     const stale = await source.onCall({ kind: 'pagerduty', name: 'PSCHED01' }, clock.now());
     down.done();
-    expect(stale).toEqual({ users: ['U0EARLINE1'], stale: { knownAt: fetchedAt, error: 'PagerDuty: answered HTTP 503' } });
-    expect(slack.called('users.lookupByEmail').map((c) => c.body.email)).toEqual(['earline@example.com']);
+    expect(stale).toEqual({ users: ['U0KIM00001'], stale: { knownAt: fetchedAt, error: 'PagerDuty: answered HTTP 503' } });
+    expect(slack.called('users.lookupByEmail').map((c) => c.body.email)).toEqual(['earline@example.com', 'kim@example.com']);
   });
 
   it('Opsgenie: asks by schedule name, flat, at the given time; an unknown email pages nobody; down with no earlier answer is stale and empty', async () => {
@@ -145,13 +154,16 @@ services:
       .persist()
       .get('/oncalls')
       .query(true)
-      .reply(() => (pagerdutyDown ? [500, {}] : [200, pagerdutyOncalls('earline@example.com')]));
-    nock('https://api.opsgenie.com').get('/v2/schedules/platform_schedule/on-calls').query(true).reply(200, opsgenieOnCalls(['ops@example.com']));
+      .reply(() => (pagerdutyDown ? [500, {}] : [200, pagerdutyOncalls('earline@example.com', new Date(Date.now() + 3_600_000))]));
+    nock('https://api.opsgenie.com').persist().get('/v2/schedules/platform_schedule/on-calls').query(true).reply(200, opsgenieOnCalls(['ops@example.com']));
     bot = await startBot({ config, env: { PAGERDUTY_TOKEN: 'pd-token', OPSGENIE_TOKEN: 'og-key' } });
     lookupByEmail(bot.slack);
     const channel = await startIncident(bot);
 
     await waitFor('level 1 DM to the PagerDuty on-call', () => dmsTo(bot.slack, 'U0EARLINE1').length === 1);
+    const board = answerText(await command(bot, 'oncall', 'C0ELSEWHERE'));
+    expect(board).toMatch(/PagerDuty schedule PSCHED01\*: <@U0EARLINE1> until <!date\^\d+\^[^|]+\|[^>]+> \((59|60) minutes\)/);
+    expect(board).toContain('*Opsgenie schedule platform_schedule*: <@U0OPSUSER1>');
     pagerdutyDown = true;
     expect(answerText(await command(bot, 'escalate', channel))).toContain('level 2');
     await waitFor('level 2 DMs', () => dmsTo(bot.slack, 'U0EARLINE1').length === 2 && dmsTo(bot.slack, 'U0OPSUSER1').length === 1);

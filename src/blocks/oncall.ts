@@ -43,7 +43,7 @@ export function handoffMessage(handoff: Handoff): SlackMessage {
 export function staleScheduleMessage(stale: StaleTarget): SlackMessage {
   const [kind = '', ...rest] = stale.target.split(':');
   const name = `${PROVIDERS[kind] ?? kind} \`${escapeMrkdwn(rest.join(':'))}\``;
-  const fallback = stale.knownAt ? `paging the last known on-call (as of ${when(new Date(stale.knownAt))})` : 'and there is no earlier answer to fall back on: nobody was paged from it';
+  const fallback = stale.knownAt ? `paging the last known on-call (as of ${when(new Date(stale.knownAt))})` : 'there is no earlier answer, so nobody was paged from it';
   const text = `:warning: ${name} could not be asked (${escapeMrkdwn(stale.error)}); ${fallback}.`;
   return { text, blocks: [section(text)] };
 }

@@ -15,7 +15,7 @@ const overrideArgsSchema = z.tuple([
   z.string().min(1),
   z
     .string()
-    .transform((text, ctx) => parseUserMention(text) ?? (/^[UW][A-Z0-9]{2,}$/.test(text) ? text : (ctx.addIssue({ code: 'custom', message: `"${text}" is not a user: mention them (@name, picked from the list)` }), z.NEVER))),
+    .transform((text, ctx) => parseUserMention(text) ?? (/^[UW][A-Z0-9]{2,}$/.test(text) ? text : (ctx.addIssue({ code: 'custom', message: `"${text}" is not a user: use a Slack mention (<@U…>) or a user id (U…)` }), z.NEVER))),
   z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined || ms <= 0) {

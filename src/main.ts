@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const env = parseEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const { config, path, found } = loadConfigFile(env.FIREBREAK_CONFIG);
-  const content = loadContent();
+  const content = loadContent(env.FIREBREAK_CONTENT_DIR);
   checkRunbooks(config, path, content.runbooks.map((r) => r.id));
   if (!found) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   }
 
   const firebreak = await startFirebreak({ env, config, content, redisUrl, logger });
-  logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
+  logger.info(`Firebreak (${env.FIREBREAK_ROLE}) listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
   if (missing.length > 0) {
     logger.warn({ missing }, 'Slack is not configured');

@@ -18,6 +18,10 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   FIREBREAK_CONFIG: optionalText,
+  /** Where runbook-content/ is read from (a mounted volume in a container); default: the one shipped. */
+  FIREBREAK_CONTENT_DIR: optionalText,
+  /** `web` serves Slack and webhooks and enqueues; `worker` runs queues and timers; `all` does both. */
+  FIREBREAK_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   FIREBREAK_DATA_DIR: z.string().default('./.data'),
   FIREBREAK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('fb'),
   WEBHOOK_TOKEN: optionalText,

@@ -17,7 +17,14 @@ function fakes() {
   const timelines = new Map<string, TimelineEntry[]>();
   const repository = {
     get: async (id: string) => (incidents.has(id) ? structuredClone(incidents.get(id)) : undefined),
-    save: async (incident: Incident) => void incidents.set(incident.id, structuredClone(incident)),
+    transition: async (next: Incident, expected: number, entry: TimelineEntry) => {
+      const current = incidents.get(next.id);
+      if (!current) return 'missing';
+      if (current.revision !== expected) return 'conflict';
+      incidents.set(next.id, structuredClone(next));
+      timelines.set(next.id, [...(timelines.get(next.id) ?? []), entry]);
+      return 'stored';
+    },
     appendTimeline: async (id: string, entry: TimelineEntry) => void timelines.set(id, [...(timelines.get(id) ?? []), entry]),
     timeline: async (id: string) => timelines.get(id) ?? [],
   } as unknown as IncidentRepository;

@@ -61,7 +61,7 @@ describe('stopping the bot (SIGTERM)', () => {
         PORT: String(port),
         WEBHOOK_TOKEN: TOKEN,
         FIREBREAK_REDIS_PREFIX: prefix,
-        FIREBREAK_DRAIN_SECONDS: '2',
+        FIREBREAK_DRAIN_SECONDS: '4',
         LOG_LEVEL: 'info',
       },
     });
@@ -74,7 +74,7 @@ describe('stopping the bot (SIGTERM)', () => {
       const slow = slowDeploy(port, 'v1.0.2');
 
       child.kill('SIGTERM');
-      await waitFor('/readyz 503', async () => (await fetch(`${url}/readyz`)).status === 503, 2_000);
+      await waitFor('/readyz 503', async () => (await fetch(`${url}/readyz`)).status === 503, 3_000);
       expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'draining' });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
 

@@ -6,11 +6,11 @@ import { freePort } from '../../../src/lib/redis-server';
 import { redisUrl, waitFor } from '../../helpers/harness';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 /** Run `src/main.ts` as the real process; collect its output until it exits or `stop` is called. */
 function runBot(env: Record<string, string>) {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+  // node itself, not the tsx binary: tsx relays SIGTERM through a helper that SIGKILLs a child slow to answer (exit 143 under load).
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

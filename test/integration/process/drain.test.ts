@@ -62,6 +62,7 @@ describe('stopping the bot (SIGTERM)', () => {
         WEBHOOK_TOKEN: TOKEN,
         FIREBREAK_REDIS_PREFIX: prefix,
         FIREBREAK_DRAIN_SECONDS: '4',
+        FIREBREAK_SANDBOX: '0',
         LOG_LEVEL: 'info',
       },
     });

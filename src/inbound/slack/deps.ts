@@ -6,6 +6,8 @@ import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
 import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
+import type { OncallFlows } from '../../domain/oncall/flows';
+import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
@@ -29,4 +31,6 @@ export interface SlackDeps {
   remediation: RemediationRequests;
   /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
   drills: SlackDrills;
+  /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
+  oncall?: { service: OncallService; flows: OncallFlows };
 }

@@ -7,6 +7,7 @@ import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { drillSubcommands } from './drill';
 import { escalationSubcommands } from './escalation';
+import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -94,6 +95,7 @@ export function incidentCommand(deps: SlackDeps) {
     rollback: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'rollback') : remediation.rollback(invocation, ack)),
     flag: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'flag') : remediation.flag(invocation, ack)),
     drill: drill.drill,
+    oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,
   };
 

@@ -14,6 +14,8 @@ export function redisKeys(prefix = 'fb') {
     incidentTimeline: (id: string) => k('incident', id, 'timeline'),
     incidentChecklist: (id: string) => k('incident', id, 'checklist'),
     incidentPublication: (id: string) => k('incident', id, 'publication'),
+    /** One Slack effect of an incident event (a post, a topic, a pin) that must happen once. */
+    incidentStep: (id: string, step: string) => k('incident', id, 'step', step),
     incidentByChannel: () => k('incidents', 'by-channel'),
     incidentsOpen: () => k('incidents', 'open'),
     incidentsAll: () => k('incidents', 'all'),

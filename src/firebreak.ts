@@ -101,6 +101,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
     watcher: guard.guard,
     client: () => client,
+    refusals,
   });
 
   const workers: Worker[] = [];

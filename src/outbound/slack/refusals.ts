@@ -29,7 +29,13 @@ export class SlackRefusals {
     givenUp: (failure) => this.incidentStepGivenUp(failure),
   };
 
-  /** Count and log a refusal outside any incident (an alert card). */
+  /** Options for a step store whose scope is a service (alert digests): given up, logged and counted. */
+  readonly serviceSteps: StepOptions = {
+    permanent: permanentSlackError,
+    givenUp: async ({ scope, step, code, error }) => this.record(code, error, { service: scope, step }),
+  };
+
+  /** Count and log a refusal. */
   record(code: string, error: unknown, context: Record<string, unknown>): void {
     this.deps.metrics.slackFailedForGood.inc({ error: code });
     this.deps.logger.error({ err: error, slackError: code, ...context }, 'Slack refused for good; not retried');

@@ -26,6 +26,11 @@ export interface StepGivenUp {
 }
 
 export interface StepOptions {
+  /**
+   * How long a claim holds before another attempt may take the step over (default STEP_LEASE_MS).
+   * Only a job taken over after a crash meets a claim, so about the job's lock duration will do.
+   */
+  leaseMs?: number;
   /** The short code of an error retrying cannot fix (the step is then given up), else undefined. */
   permanent?: (error: unknown) => string | undefined;
   /** Told once per given-up step, by the attempt that gave it up (log, count, tell people). */
@@ -49,7 +54,7 @@ export class RedisSteps {
   /** Run `action` unless the step already ran or was given up; true when it ran now. */
   async once(scope: string, step: string, action: () => Promise<void>): Promise<boolean> {
     const key = this.key(scope, step);
-    const claimed = await this.redis.set(key, RUNNING, 'PX', STEP_LEASE_MS, 'NX');
+    const claimed = await this.redis.set(key, RUNNING, 'PX', this.options.leaseMs ?? STEP_LEASE_MS, 'NX');
     if (claimed !== 'OK') {
       if ((await this.redis.get(key)) === RUNNING) throw new StepInProgressError(step);
       return false;

@@ -134,7 +134,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, content, config, logger });
+    const refused = refusals.record.bind(refusals);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

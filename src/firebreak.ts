@@ -91,6 +91,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
+    refusals,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },

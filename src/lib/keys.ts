@@ -73,6 +73,9 @@ export function redisKeys(prefix = 'fb') {
     guardReadings: (deployId: string) => k('guard-window', deployId, 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', service, environment, signal),
+
+    // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
+    sandbox: (...parts: string[]) => k('sandbox', ...parts),
   };
 }
 

@@ -32,6 +32,7 @@ import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
+import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 
 export interface FirebreakOptions {
@@ -89,13 +90,15 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
   const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, refusals });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
+    oncallMembers: oncall.members,
     refusals,
   });
   const guard = wireGuard({
@@ -123,7 +126,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -139,15 +142,16 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   finishHttpApp(httpApp, logger);
 
   if (options.workers !== false) {
-    const directory = new SlackDirectory(client, redis, keys);
+    const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const refused = refusals.record.bind(refusals);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
+    workers.push(await oncall.startWorker());
   }
 
   const server: Server = createServer(httpApp);
@@ -179,6 +183,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

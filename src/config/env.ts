@@ -23,6 +23,10 @@ export const envSchema = z.object({
   WEBHOOK_TOKEN: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
   FIREBREAK_SANDBOX: optionalText.refine((v) => v === undefined || v === '0' || v === '1', 'must be 1 (sandbox on) or 0 (off)'),
+  /** REST API key for `pagerduty:<schedule id>` targets. */
+  PAGERDUTY_TOKEN: optionalText,
+  /** API integration key for `opsgenie:<schedule name>` targets. */
+  OPSGENIE_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
 import type { Deploy } from '../domain/deploys/model';
 import { REMEDIATION_ACTIONS, type RemediationButtonValue } from './remediation-ids';
-import { mrkdwn, plain, truncate } from './text';
+import { LIMITS, md, mrkdwn, plain, truncate, type Mrkdwn } from './text';
 
 /**
  * The Rollback and Disable flag buttons: the one place that builds them, for alert cards, incident
@@ -23,25 +23,25 @@ export interface RemediationButtonOptions {
 }
 
 /** Slack limits: button text 75, dialog title 100, dialog text 300, value 2000. */
-const value = (payload: RemediationButtonValue) => truncate(JSON.stringify(payload), 2000);
+const value = (payload: RemediationButtonValue) => truncate(JSON.stringify(payload), LIMITS.buttonValue);
 
-function dialog(title: string, text: string, confirm: string): ConfirmationDialog {
-  return { title: plain(truncate(title, 100)), text: mrkdwn(truncate(text, 300)), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
+function dialog(title: string, text: Mrkdwn, confirm: string): ConfirmationDialog {
+  return { title: plain(title, LIMITS.confirmTitle), text: mrkdwn(text, LIMITS.confirmText), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
 }
 
 export function rollbackButton(deploy: Deploy, context: RemediationContextRef, targetText?: string): Button {
   const from = deploy.version;
   const to = deploy.previousVersion ?? '?';
-  const target = targetText ? ` Runbook target: under ${targetText}.` : '';
+  const target = targetText ? md` Runbook target: under ${targetText}.` : md``;
   return {
     type: 'button',
     action_id: REMEDIATION_ACTIONS.rollback,
-    text: plain(truncate(`Rollback to ${to}`, 75)),
+    text: plain(`Rollback to ${to}`, LIMITS.buttonText),
     style: 'danger',
     value: value({ service: deploy.service, deployId: deploy.id, context }),
     confirm: dialog(
       `Roll back ${deploy.service}?`,
-      `Roll *${deploy.service}* back in *${deploy.environment}*: *${from}* → *${to}* (${deploy.strategy}).${target}`,
+      md`Roll *${deploy.service}* back in *${deploy.environment}*: *${from}* → *${to}* (${deploy.strategy}).${target}`,
       'Roll back',
     ),
   };
@@ -59,12 +59,12 @@ export function disableFlagButton(flag: FlagTarget, context: RemediationContextR
   return {
     type: 'button',
     action_id: index === 0 ? REMEDIATION_ACTIONS.disableFlag : `${REMEDIATION_ACTIONS.disableFlag}-${index}`,
-    text: plain(truncate(`Disable flag ${flag.flagKey}`, 75)),
+    text: plain(`Disable flag ${flag.flagKey}`, LIMITS.buttonText),
     style: 'danger',
     value: value({ service: flag.service, deployId: flag.deployId, context, flagKey: flag.flagKey }),
     confirm: dialog(
       `Disable flag ${flag.flagKey}?`,
-      `Turn *${flag.flagKey}* off for *${flag.service}* in *${flag.environment}*.`,
+      md`Turn *${flag.flagKey}* off for *${flag.service}* in *${flag.environment}*.`,
       'Disable flag',
     ),
   };

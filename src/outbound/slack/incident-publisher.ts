@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type SlackMessage } from '../../blocks/incident-messages';
-import { channelLink, mention } from '../../blocks/text';
+import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type RenderTemplate, type SlackMessage } from '../../blocks/incident-messages';
+import { channelLink, md, mention, truncateMd } from '../../blocks/text';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { IncidentEvent } from '../../domain/incidents/events';
@@ -43,12 +43,12 @@ export class SlackIncidentPublisher {
         await this.postInChannel(incident, resolutionMessage(incident, event.resolution, this.render), 'Resolution posted');
         return this.postChecklist(incident);
       case 'reopened':
-        return this.postInChannel(incident, { text: `:rotating_light: ${incident.id} reopened by ${mention(event.author)}.`, blocks: [] }, undefined);
+        return this.postInChannel(incident, { text: md`:rotating_light: ${incident.id} reopened by ${mention(event.author)}.`.toString(), blocks: [] }, undefined);
       case 'severity-changed':
-        await this.postInChannel(incident, { text: `Severity changed ${event.from} → *${incident.severity}* by ${mention(event.author)}.`, blocks: [] }, undefined);
+        await this.postInChannel(incident, { text: md`Severity changed ${event.from} → *${incident.severity}* by ${mention(event.author)}.`.toString(), blocks: [] }, undefined);
         return this.setTopic(incident);
       case 'commander-changed':
-        await this.postInChannel(incident, { text: `${mention(incident.commanderId)} is now the incident commander (was ${mention(event.from)}).`, blocks: [] }, undefined);
+        await this.postInChannel(incident, { text: md`${mention(incident.commanderId)} is now the incident commander (was ${mention(event.from)}).`.toString(), blocks: [] }, undefined);
         return this.setTopic(incident);
       case 'postmortem-requested':
         return this.uploadPostmortem(incident, event.author);
@@ -64,12 +64,12 @@ export class SlackIncidentPublisher {
       filename: `postmortem-${incident.id}.md`,
       title: `Postmortem draft: ${incident.title}`,
       content: postmortemDraft(incident, timeline, checked, new Date()),
-      initial_comment: `Postmortem draft for ${incident.id}, from the timeline, requested by ${mention(author)}. Fill in what went well, what went wrong and the action items.`,
+      initial_comment: md`Postmortem draft for ${incident.id}, from the timeline, requested by ${mention(author)}. Fill in what went well, what went wrong and the action items.`.toString(),
     });
     await this.note(incident, 'postmortem', 'Postmortem draft uploaded');
   }
 
-  private readonly render = (id: string, vars: Record<string, string | number | undefined>) =>
+  private readonly render: RenderTemplate = (id, vars) =>
     this.deps.content.render(id as Parameters<Content['render']>[0], vars);
 
   private async open(incident: Incident): Promise<void> {
@@ -141,8 +141,8 @@ export class SlackIncidentPublisher {
 
   private async setTopic(incident: Incident): Promise<void> {
     if (!incident.channelId) return;
-    const topic = `${incident.severity} · ${incident.title} · IC ${mention(incident.commanderId)} · ${incident.id}`;
-    await this.deps.client.conversations.setTopic({ channel: incident.channelId, topic: topic.slice(0, 250) });
+    const topic = truncateMd(md`${incident.severity} · ${incident.title} · IC ${mention(incident.commanderId)} · ${incident.id}`, 250);
+    await this.deps.client.conversations.setTopic({ channel: incident.channelId, topic: topic.toString() });
   }
 
   private async postInChannel(incident: Incident, message: SlackMessage, timelineText: string | undefined): Promise<void> {

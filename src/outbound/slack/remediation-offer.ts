@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { utcTime } from '../../blocks/incident-messages';
 import { remediationButtons } from '../../blocks/remediation';
-import { section } from '../../blocks/text';
+import { md, section } from '../../blocks/text';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { DeployLookup } from '../../domain/remediation/action-ports';
@@ -48,9 +48,9 @@ export class RemediationOffer {
     if (!buttons) return;
     const key = this.deps.keys.remediationOffer(incident.id);
     if ((await this.deps.redis.set(key, 'posting', 'PX', this.deps.config.retention, 'NX')) !== 'OK') return;
-    const text = `:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
+    const text = md`:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
     try {
-      const posted = await this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text), buttons] });
+      const posted = await this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text: text.toString(), blocks: [section(text), buttons] });
       await this.deps.redis.set(key, posted.ts ?? 'posted', 'PX', this.deps.config.retention);
     } catch (error) {
       await this.deps.redis.del(key); // let the retried event job offer them again

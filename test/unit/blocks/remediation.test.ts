@@ -96,7 +96,7 @@ describe('remediation status builders', () => {
   });
 
   it('tells a second clicker who started the action and how far it got', () => {
-    expect(alreadyStartedText(record({ state: 'retrying', attempt: 2 }), false)).toBe(
+    expect(alreadyStartedText(record({ state: 'retrying', attempt: 2 }), false).toString()).toBe(
       ':warning: The rollback of *checkout* v1.2.3 → v1.2.2 (blue-green, production) was already started by <@U0RESP1> at 10:05:00 UTC — it is *retrying* (attempt 2 of 3). Nothing new was started.',
     );
   });

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/escalation';
 import { ESCALATION_ACTIONS, parseEscalationButtonValue, type EscalationButtonValue } from '../../../../blocks/escalation-ids';
 import { updateIncidentModal } from '../../../../blocks/incident-modals';
-import { channelLink } from '../../../../blocks/text';
+import { channelLink, md, type Mrkdwn } from '../../../../blocks/text';
 import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-type ButtonHandler = (value: EscalationButtonValue, args: ActionArgs) => Promise<string | undefined>;
+type ButtonHandler = (value: EscalationButtonValue, args: ActionArgs) => Promise<Mrkdwn | undefined>;
 
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
@@ -19,18 +19,18 @@ function escalationButton(deps: SlackDeps, run: ButtonHandler) {
     await ack();
     const button = buttonSchema.safeParse(action);
     const value = button.success ? parseEscalationButtonValue(button.data.value) : undefined;
-    let text: string | undefined;
+    let text: Mrkdwn | undefined;
     if (!value) {
-      text = 'This button does not belong to an incident I know.';
+      text = md`This button does not belong to an incident I know.`;
     } else {
       try {
         text = await run(value, args);
       } catch (error) {
         deps.logger.error({ err: error, incidentId: value.incidentId }, 'escalation button failed');
-        text = error instanceof FirebreakError ? `Could not do that: ${error.message}` : 'Something went wrong; it has been logged. Please try again.';
+        text = error instanceof FirebreakError ? md`Could not do that: ${error.message}` : md`Something went wrong; it has been logged. Please try again.`;
       }
     }
-    if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
+    if (text) await respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
   };
 }
 
@@ -52,7 +52,7 @@ export function escalateNow(deps: SlackDeps) {
 export function joinIncidentChannel(deps: SlackDeps) {
   return escalationButton(deps, async (value, { body }) => {
     const channel = await deps.escalation.joinChannel(value.incidentId, body.user.id);
-    return channel ? `You are in ${channelLink(channel)} now.` : `${value.incidentId} has no channel yet; try again in a moment.`;
+    return channel ? md`You are in ${channelLink(channel)} now.` : md`${value.incidentId} has no channel yet; try again in a moment.`;
   });
 }
 
@@ -60,7 +60,7 @@ export function joinIncidentChannel(deps: SlackDeps) {
 export function postUpdateFromReminder(deps: SlackDeps) {
   return escalationButton(deps, async (value, { body, client }) => {
     const incident = await deps.incidents.get(value.incidentId);
-    if (incident.status !== 'open') return `${incident.id} is resolved. \`/incident reopen\` first.`;
+    if (incident.status !== 'open') return md`${incident.id} is resolved. \`/incident reopen\` first.`;
     await client.views.open({ trigger_id: body.trigger_id, view: updateIncidentModal(incident) });
     return undefined;
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DISABLE_FLAG_ACTION } from '../../../../blocks/remediation';
 import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../../blocks/remediation-ids';
 import { alreadyStartedText, refusedText } from '../../../../blocks/remediation-status';
+import { md, type Mrkdwn } from '../../../../blocks/text';
 import type { RemediationKind, Thread } from '../../../../domain/remediation/model';
 import type { RequestOutcome } from '../../../../domain/remediation/requests';
 import type { SlackDeps } from '../../deps';
@@ -40,11 +41,11 @@ function threadOf(body: BlockAction): Thread | undefined {
 export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
   return async ({ ack, action, body, respond, logger }: ActionArgs): Promise<void> => {
     await ack();
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const tell = (text: Mrkdwn) => respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
     const value = parseValue(action);
     const thread = threadOf(body);
     if (!value || !thread || (kind === 'disable-flag' && !value.flagKey)) {
-      await tell('This button is not one I can act on (it may come from an older version of Firebreak). Use `/incident rollback` instead.');
+      await tell(md`This button is not one I can act on (it may come from an older version of Firebreak). Use \`/incident rollback\` instead.`);
       return;
     }
     let outcome: RequestOutcome;
@@ -60,7 +61,7 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
       });
     } catch (error) {
       logger.error(error);
-      await tell('Something went wrong before the action could be queued, so nothing was started. It has been logged; please try again.');
+      await tell(md`Something went wrong before the action could be queued, so nothing was started. It has been logged; please try again.`);
       return;
     }
     if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason));

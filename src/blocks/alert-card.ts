@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import type { AlertState } from '../domain/alerts/model';
@@ -5,12 +6,19 @@ import type { Suspect, Verdict } from '../domain/correlation';
 import { INCIDENT_ACTIONS } from './ids';
 import { utcTime } from './incident-messages';
 import { remediationButtons } from './remediation';
-import { context, EMPTY, joinMd, link, md, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
+import { context, EMPTY, joinMd, LIMITS, link, md, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
-/** What the Start incident button carries. */
-export interface StartFromAlertValue {
-  service: string;
-  fingerprint: string;
+/**
+ * What the Start incident button carries: the alert's fingerprint, or when that would not fit in a
+ * button value (2000 characters), `ref` — its sha256, which the alert publisher stores next to the card.
+ */
+export type StartFromAlertValue = { service: string; fingerprint: string } | { ref: string };
+
+export const alertRef = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
+
+export function startFromAlertValue(alert: Pick<AlertState, 'service' | 'fingerprint'>): string {
+  const full = JSON.stringify({ service: alert.service, fingerprint: alert.fingerprint } satisfies StartFromAlertValue);
+  return full.length <= LIMITS.buttonValue ? full : JSON.stringify({ ref: alertRef(alert.fingerprint) } satisfies StartFromAlertValue);
 }
 
 export interface AlertCounts {
@@ -76,7 +84,6 @@ export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: 
     ...(alert.summary ? [md`${alert.summary}`] : []),
     md`started ${utcTime(alert.startsAt)}${alert.value !== undefined ? md` · value ${alert.value}` : EMPTY}${alert.url ? md` · ${link(alert.url, 'source')}` : EMPTY}`,
   ];
-  const value: StartFromAlertValue = { service: alert.service, fingerprint: alert.fingerprint };
   const blocks: KnownBlock[] = [
     section(joinMd([headline, ...details])),
     section(verdictText(verdict)),
@@ -84,7 +91,7 @@ export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: 
     {
       type: 'actions',
       block_id: 'alert_card_actions',
-      elements: [{ type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, text: plain('Start incident'), style: 'primary', value: JSON.stringify(value) }],
+      elements: [{ type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, text: plain('Start incident'), style: 'primary', value: startFromAlertValue(alert) }],
     },
     ...suspectRemediation(verdict, alert, input.rollbackTargets),
   ];

@@ -77,7 +77,7 @@ export function verificationMessage(record: ActionRecord, successCriteria: strin
   const what = record.spec.kind === 'rollback' ? md`the rollback of *${record.spec.service}* to ${record.spec.toVersion ?? '?'}` : md`disabling *${record.spec.flagKey ?? '?'}*`;
   const results =
     checks.length === 0
-      ? [md`No health checks are configured for this service (services.<name>.healthChecks).`]
+      ? [md`No health checks are configured for this service (services.&lt;name&gt;.healthChecks).`]
       : checks.map((c) => md`${c.ok ? ':white_check_mark:' : ':x:'} ${c.url} — ${c.status !== undefined ? `HTTP ${c.status}` : c.error ?? 'no answer'}`);
   const text = joinMd([md`*Verification* of ${what}`, ...results, EMPTY, md`*Runbook success criteria* — confirm on the dashboards:`, ...successCriteria.map((c) => md`• ${c}`)]);
   return slackMessage(md`Verification: ${checks.filter((c) => c.ok).length}/${checks.length} health checks passing`, [section(text)]);
@@ -107,6 +107,7 @@ export function alreadyStartedText(record: ActionRecord, elsewhere: boolean): Mr
   return md`${ICON[progress.state]} The ${actionHeadline(spec, true)} was already started${where} by ${mention(spec.actor)} at ${hhmmss(spec.requestedAt)} — it is *${progress.state}*${attempt}${result}. Nothing new was started.`;
 }
 
-export function refusedText(reason: string): Mrkdwn {
-  return md`:no_entry: Not done: ${reason}.`;
+/** `who`: ids Firebreak holds (configured responders), mentioned after the reason. */
+export function refusedText(reason: string, who?: readonly string[]): Mrkdwn {
+  return md`:no_entry: Not done: ${reason}${who && who.length > 0 ? md`: ${joinMd(who.map(mentionTarget), ', ')}` : EMPTY}.`;
 }

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { alertCard, incidentAlertsMessage, verdictSummary, type AlertCounts } from '../../blocks/alert-card';
+import { alertCard, alertRef, incidentAlertsMessage, verdictSummary, type AlertCounts } from '../../blocks/alert-card';
 import type { ConfigFile } from '../../config/file';
 import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
@@ -80,6 +80,8 @@ export class SlackAlertPublisher {
     }
     const counts = await this.counts(service, Date.parse(primary.startsAt));
     const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
+    // A fingerprint too long for a button value: the button carries its sha256, looked up here.
+    await this.deps.redis.set(this.deps.keys.seen('alert-ref', alertRef(primary.fingerprint)), primary.fingerprint, 'EX', CARD_TTL_SECONDS * 12);
     const posted = await this.deps.client.chat.postMessage({ channel, ...message, unfurl_links: false });
     const card: CardState = { channel: posted.channel ?? channel, ts: posted.ts ?? '', fingerprint: primary.fingerprint, postedAt: Date.parse(primary.startsAt) };
     await this.deps.redis.set(cardKey, JSON.stringify(card), 'EX', CARD_TTL_SECONDS);

@@ -64,7 +64,7 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
       await tell(md`Something went wrong before the action could be queued, so nothing was started. It has been logged; please try again.`);
       return;
     }
-    if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason));
+    if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason, outcome.who));
     else if (outcome.outcome === 'already') await tell(alreadyStartedText(outcome.record, outcome.elsewhere));
     // The job is queued; if this post fails the worker posts the status message itself.
     else await deps.remediation.showQueued(outcome.record).catch((error: unknown) => logger.warn(error));

@@ -6,7 +6,7 @@ import { channelLink, md } from '../../../../blocks/text';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const startValueSchema = z.object({ service: z.string(), fingerprint: z.string() });
+const startValueSchema = z.union([z.object({ service: z.string(), fingerprint: z.string() }), z.object({ ref: z.string().regex(/^[0-9a-f]{64}$/) })]);
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
 function parseJson(text: string): unknown {
@@ -25,7 +25,8 @@ export function startFromAlert(deps: SlackDeps) {
     await ack();
     const button = buttonSchema.safeParse(action);
     const value = button.success ? startValueSchema.safeParse(parseJson(button.data.value)) : undefined;
-    const alert = value?.success ? await deps.alerts.get(value.data.fingerprint) : undefined;
+    const fingerprint = !value?.success ? undefined : 'ref' in value.data ? await deps.redis.get(deps.keys.seen('alert-ref', value.data.ref)) : value.data.fingerprint;
+    const alert = fingerprint ? await deps.alerts.get(fingerprint) : undefined;
     if (!alert) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That alert is no longer known (past retention?). Use `/incident start`.' });
       return;

@@ -51,7 +51,7 @@ export function remediationSubcommands(deps: SlackDeps): { rollback: Run; flag: 
         context,
         suspectDeployId: incident.origin?.suspectDeployId,
       });
-      if ('refusal' in prepared) return refusedText(prepared.refusal);
+      if ('refusal' in prepared) return refusedText(prepared.refusal, prepared.who);
       const { deploy, targetMs } = prepared;
       if (!deploy) return md`No deploy of ${incident.service} is known, so there is nothing to roll back.`;
       const buttons = remediationButtons(deploy, context, { flags: false, rollbackTargetText: targetMs === undefined ? undefined : formatElapsed(targetMs) });
@@ -72,7 +72,7 @@ export function remediationSubcommands(deps: SlackDeps): { rollback: Run; flag: 
         context,
         suspectDeployId: incident.origin?.suspectDeployId,
       });
-      if ('refusal' in prepared) return refusedText(prepared.refusal);
+      if ('refusal' in prepared) return refusedText(prepared.refusal, prepared.who);
       const target = { service: incident.service, environment: prepared.environment, flagKey, deployId: prepared.deploy?.id ?? '' };
       const enabledBy = prepared.deploy?.changes.flags.some((flag) => flag.key === flagKey && flag.enabled)
         ? ` (switched on by ${prepared.deploy.version})`

@@ -6,6 +6,7 @@ import type { SlackDeps } from './deps';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
+import { refuseFutureTimestamps } from './request-age';
 
 const SEEN_TTL_SECONDS = 3600;
 
@@ -69,6 +70,8 @@ export function createSlackApp({ env, httpApp, deps }: SlackAppOptions): App {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   };
+  // Before Bolt's router is mounted on the same app, so it runs first.
+  if (!env.SLACK_APP_TOKEN) httpApp.post('/slack/events', refuseFutureTimestamps());
   const app = env.SLACK_APP_TOKEN
     ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions })
     : new App({

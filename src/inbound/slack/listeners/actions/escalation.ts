@@ -12,8 +12,13 @@ type ButtonHandler = (value: EscalationButtonValue, args: ActionArgs) => Promise
 
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
-/** Acknowledge Slack at once, parse the button's value, run, and answer the clicker privately. */
-function escalationButton(deps: SlackDeps, run: ButtonHandler) {
+const REFUSED = md`:no_entry: Only the people paged for this incident (at this level or before) and the service's responders can use these buttons. Nothing was changed.`;
+
+/**
+ * Acknowledge Slack at once, parse the button's value, check the clicker against what the server
+ * knows (who was paged, the responders) when `guarded` names the action, run, and answer privately.
+ */
+function escalationButton(deps: SlackDeps, run: ButtonHandler, guarded?: string) {
   return async (args: ActionArgs): Promise<void> => {
     const { ack, action, respond } = args;
     await ack();
@@ -24,7 +29,8 @@ function escalationButton(deps: SlackDeps, run: ButtonHandler) {
       text = md`This button does not belong to an incident I know.`;
     } else {
       try {
-        text = await run(value, args);
+        const allowed = guarded ? await deps.escalation.mayAct(value.incidentId, args.body.user.id, value.level, guarded) : true;
+        text = allowed ? await run(value, args) : REFUSED;
       } catch (error) {
         deps.logger.error({ err: error, incidentId: value.incidentId }, 'escalation button failed');
         text = error instanceof FirebreakError ? md`Could not do that: ${error.message}` : md`Something went wrong; it has been logged. Please try again.`;
@@ -36,15 +42,19 @@ function escalationButton(deps: SlackDeps, run: ButtonHandler) {
 
 /** **Acknowledge**: records who, stops that level's reminders. */
 export function acknowledgeEscalation(deps: SlackDeps) {
-  return escalationButton(deps, async (value, { body }) =>
-    acknowledgeReplyText(await deps.escalation.acknowledge(value.incidentId, body.user.id, value), value.incidentId),
+  return escalationButton(
+    deps,
+    async (value, { body }) => acknowledgeReplyText(await deps.escalation.acknowledge(value.incidentId, body.user.id, value), value.incidentId),
+    'Acknowledge',
   );
 }
 
 /** **Escalate now**: the level after the one this message is about, now. */
 export function escalateNow(deps: SlackDeps) {
-  return escalationButton(deps, async (value, { body }) =>
-    escalateReplyText(await deps.escalation.escalateNow(value.incidentId, body.user.id, value), value.incidentId),
+  return escalationButton(
+    deps,
+    async (value, { body }) => escalateReplyText(await deps.escalation.escalateNow(value.incidentId, body.user.id, value), value.incidentId),
+    'Escalate now',
   );
 }
 
@@ -53,7 +63,7 @@ export function joinIncidentChannel(deps: SlackDeps) {
   return escalationButton(deps, async (value, { body }) => {
     const channel = await deps.escalation.joinChannel(value.incidentId, body.user.id);
     return channel ? md`You are in ${channelLink(channel)} now.` : md`${value.incidentId} has no channel yet; try again in a moment.`;
-  });
+  }, 'Join channel');
 }
 
 /** **Post update** on an update reminder: the update modal. */

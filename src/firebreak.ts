@@ -30,6 +30,7 @@ import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireRemediation } from './wire-remediation';
+import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface FirebreakOptions {
   env: Env;
@@ -113,7 +114,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
+    const offers = new RemediationOfferStore(redis, keys, config.retention);
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, offers };
     slack = createSlackApp({ env, httpApp, deps });
     client = slack.client;
   } else {

@@ -47,6 +47,8 @@ export function redisKeys(prefix = 'fb') {
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
     /** Set once the remediation buttons were offered in an incident's thread. */
     remediationOffer: (incidentId: string) => k('remediation-offer', incidentId),
+    /** What one Rollback / Disable flag button was rendered for (its value holds only this id). */
+    remediationButton: (offerId: string) => k('remediation-button', offerId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation

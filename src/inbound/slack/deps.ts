@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RemediationOffer, RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { AlertState } from '../../domain/alerts/model';
@@ -26,4 +27,9 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** What each Rollback / Disable flag button was rendered for, by the offer id its value carries. */
+  offers: {
+    save(offers: readonly RemediationOffer[]): Promise<void>;
+    get(offerId: string): Promise<RemediationOfferPayload | undefined>;
+  };
 }

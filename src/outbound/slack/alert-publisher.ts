@@ -11,6 +11,8 @@ import type { IncidentRepository } from '../../domain/incidents/ports';
 import type { IncidentService } from '../../domain/incidents/service';
 import type { RedisKeys } from '../../lib/keys';
 import type { BullAlertDigestScheduler } from '../jobs/alert-digests';
+import { offersIn } from '../../blocks/remediation';
+import { RemediationOfferStore } from '../store/remediation-offers';
 
 /** How long a card keeps absorbing a service's alerts before a new one is posted. */
 const CARD_TTL_SECONDS = 2 * 3600;
@@ -59,6 +61,11 @@ export class SlackAlertPublisher {
     }
   }
 
+  /** The Rollback / Disable flag buttons a card offers, saved before it is posted. */
+  private offers(): RemediationOfferStore {
+    return new RemediationOfferStore(this.deps.redis, this.deps.keys, this.deps.config.retention);
+  }
+
   private async show(service: string, fingerprints: string[]): Promise<void> {
     const incident = await this.deps.repository.openForService(service);
     if (incident) return this.attachToIncident(incident, fingerprints);
@@ -82,6 +89,7 @@ export class SlackAlertPublisher {
     const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
     // A fingerprint too long for a button value: the button carries its sha256, looked up here.
     await this.deps.redis.set(this.deps.keys.seen('alert-ref', alertRef(primary.fingerprint)), primary.fingerprint, 'EX', CARD_TTL_SECONDS * 12);
+    await this.offers().save(offersIn(message.blocks));
     const posted = await this.deps.client.chat.postMessage({ channel, ...message, unfurl_links: false });
     const card: CardState = { channel: posted.channel ?? channel, ts: posted.ts ?? '', fingerprint: primary.fingerprint, postedAt: Date.parse(primary.startsAt) };
     await this.deps.redis.set(cardKey, JSON.stringify(card), 'EX', CARD_TTL_SECONDS);
@@ -93,6 +101,7 @@ export class SlackAlertPublisher {
     const counts = await this.counts(service, card.postedAt);
     const verdict = await this.deps.verdict(primary);
     const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
+    await this.offers().save(offersIn(message.blocks));
     await this.deps.client.chat.update({ channel: card.channel, ts: card.ts, ...message });
     // Everything resolved: the next alert gets a fresh card.
     if (counts.firing === 0) await this.deps.redis.del(this.deps.keys.alertCard(service));

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { utcTime } from '../../blocks/incident-messages';
-import { remediationButtons } from '../../blocks/remediation';
+import { offersIn, remediationButtons } from '../../blocks/remediation';
 import { md, section } from '../../blocks/text';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
@@ -10,6 +10,7 @@ import type { IncidentEvent } from '../../domain/incidents/events';
 import type { Incident } from '../../domain/incidents/model';
 import { formatElapsed } from '../../lib/human-duration';
 import type { RedisKeys } from '../../lib/keys';
+import { RemediationOfferStore } from '../store/remediation-offers';
 
 /**
  * When an incident opens with a suspect deploy, offer Rollback and Disable flag in the thread of its
@@ -50,6 +51,7 @@ export class RemediationOffer {
     if ((await this.deps.redis.set(key, 'posting', 'PX', this.deps.config.retention, 'NX')) !== 'OK') return;
     const text = md`:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
     try {
+      await new RemediationOfferStore(this.deps.redis, this.deps.keys, this.deps.config.retention).save(offersIn([buttons]));
       const posted = await this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text: text.toString(), blocks: [section(text), buttons] });
       await this.deps.redis.set(key, posted.ts ?? 'posted', 'PX', this.deps.config.retention);
     } catch (error) {

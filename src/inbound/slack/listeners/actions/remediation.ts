@@ -12,6 +12,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
+/** The offer id the button carries; undefined when the value is not one of ours. */
 function parseValue(action: unknown) {
   const button = buttonSchema.safeParse(action);
   if (!button.success) return undefined;
@@ -42,9 +43,12 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
   return async ({ ack, action, body, respond, logger }: ActionArgs): Promise<void> => {
     await ack();
     const tell = (text: Mrkdwn) => respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
-    const value = parseValue(action);
+    const ref = parseValue(action);
     const thread = threadOf(body);
-    if (!value || !thread || (kind === 'disable-flag' && !value.flagKey)) {
+    // Only what the server stored when it rendered this button: an invented or altered value finds nothing.
+    const value = ref ? await deps.offers.get(ref.offer) : undefined;
+    if (ref && !value) logger.warn({ offer: ref.offer, user: body.user.id }, 'a remediation button named no stored offer: refused');
+    if (!value || !thread || (kind === 'disable-flag') !== Boolean(value.flagKey)) {
       await tell(md`This button is not one I can act on (it may come from an older version of Firebreak). Use \`/incident rollback\` instead.`);
       return;
     }

@@ -1,7 +1,7 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { utcTime } from '../../../../blocks/incident-messages';
-import { disableFlagButton, remediationButtons } from '../../../../blocks/remediation';
+import { disableFlagButton, offersIn, remediationButtons } from '../../../../blocks/remediation';
 import { refusedText } from '../../../../blocks/remediation-status';
 import { md, mention, type Mrkdwn, section } from '../../../../blocks/text';
 import type { Deploy } from '../../../../domain/deploys/model';
@@ -35,6 +35,7 @@ function deployLine(deploy: Deploy): Mrkdwn {
  */
 export function remediationSubcommands(deps: SlackDeps): { rollback: Run; flag: Run } {
   const answer = async (ack: Ack, text: Mrkdwn, buttons: KnownBlock): Promise<undefined> => {
+    await deps.offers.save(offersIn([buttons]));
     await ack({ response_type: 'ephemeral', text: text.toString(), blocks: [section(text), buttons] });
     return undefined;
   };

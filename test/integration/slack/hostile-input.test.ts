@@ -38,6 +38,15 @@ describe('what Slack sends, taken as Slack really sends it', () => {
   const command = (text: string, channelId = 'C0GENERAL', userId = 'U0REPORTER') =>
     postSigned(h.url, slashCommand({ text, channel_id: channelId, user_id: userId }), FORM);
   const textOf = (answer: { json: unknown }) => JSON.stringify(answer.json);
+  /** A command acknowledged at once whose answer comes through response_url. */
+  async function later(text: string, channelId: string): Promise<string> {
+    const before = h.slack.responses.length;
+    const answer = await command(text, channelId);
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('');
+    await waitFor(`answer to ${text}`, () => h.slack.responses.length > before);
+    return JSON.stringify(h.slack.responses.slice(before).map((r) => r.body));
+  }
 
   it('refuses a request signed more than 5 minutes in the future (401, nothing runs); within 5 minutes is fine', async () => {
     const now = Math.floor(Date.now() / 1000);
@@ -80,17 +89,18 @@ describe('what Slack sends, taken as Slack really sends it', () => {
     });
 
     it('resolves a plain @name (username or display name) with users.list, across pages', async () => {
-      expect(textOf(await command('ic @alice', channel))).toContain('<@U0ALICE> is now the incident commander of INC-1');
-      expect(textOf(await command('ic @carol', channel))).toContain('<@U0CAROL> is now the incident commander of INC-1');
+      expect(await later('ic @alice', channel)).toContain('<@U0ALICE> is now the incident commander of INC-1');
+      expect(await later('ic @carol', channel)).toContain('<@U0CAROL> is now the incident commander of INC-1');
       expect(h.slack.called('users.list').map((c) => c.body.cursor ?? 'first')).toEqual(['first', 'first', 'page2']);
       expect(textOf(await command('status', channel))).toContain('Commander: <@U0CAROL>');
     });
 
     it('refuses a name nobody has (or a deactivated one) with a clear message, changing nothing', async () => {
-      const unknown = textOf(await command('ic @nobody', channel));
+      const unknown = await later('ic @nobody', channel);
       expect(unknown).toContain("I can't find a Slack user called @nobody; nothing changed");
-      expect(textOf(await command('ic @bob', channel))).toContain("I can't find a Slack user called @bob");
-      expect(textOf(await command('ic alice', channel))).toContain('Usage: `/incident ic @user`');
+      expect(unknown).toContain('"response_type":"ephemeral"');
+      expect(await later('ic @bob', channel)).toContain("I can't find a Slack user called @bob");
+      expect(await later('ic alice', channel)).toContain('Usage: `/incident ic @user`');
       expect(textOf(await command('status', channel))).toContain('Commander: <@U0REPORTER>');
     });
   });

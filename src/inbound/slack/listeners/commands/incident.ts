@@ -5,7 +5,7 @@ import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '.
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
 import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
-import { HELP_TEXT } from '../../text';
+import { HELP_TEXT, parseUserMention } from '../../text';
 import { resolveUser } from '../../user-names';
 import { escalationSubcommands } from './escalation';
 import { remediationSubcommands } from './remediation';
@@ -73,13 +73,16 @@ export function incidentCommand(deps: SlackDeps) {
       await incidents.setSeverity(incident.id, parsed.data, command.user_id);
       return md`Severity of ${incident.id} is now ${parsed.data}.`;
     }),
-    ic: inIncident('ic', async (incident, { args, command, client }) => {
+    ic: async ({ incident, args, command, client }, ack) => {
+      if (!incident) return NEEDS_INCIDENT('ic');
+      // A plain @name is looked up page by page: acknowledge Slack first, answer through response_url.
+      if (!parseUserMention(args[0] ?? '')) await ack();
       const who = await resolveUser(client, args[0] ?? '');
       if (who.kind === 'invalid') return md`Usage: \`/incident ic @user\``;
       if (who.kind === 'unknown') return md`I can't find a Slack user called @${who.name}; nothing changed. Pick them from the @ menu so Slack sends who they are.`;
       await incidents.setCommander(incident.id, who.id, command.user_id);
       return md`${mention(who.id)} is now the incident commander of ${incident.id}.`;
-    }),
+    },
     status: inIncident('status', async (incident) => statusText(incident, clock.now())),
     list: async () => listText(await incidents.list('open', 50), clock.now()),
     timeline: inIncident('timeline', async (incident) => timelineText(incident, await incidents.timeline(incident.id))),
@@ -114,7 +117,8 @@ export function incidentCommand(deps: SlackDeps) {
       const incident = await incidents.findByChannel(command.channel_id);
       const rest = command.text.trim().slice(name.length).trim();
       const text = await subcommand({ args, rest, incident, command, client }, ackOnce);
-      if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
+      if (text !== undefined && acknowledged) await respond({ response_type: 'ephemeral', ...textBlocks(text) });
+      else if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
     } catch (error) {
       logger.error(error);
       const text = (error instanceof FirebreakError ? md`Could not do that: ${error.message}` : md`Something went wrong; it has been logged. Please try again.`).toString();

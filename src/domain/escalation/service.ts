@@ -112,8 +112,9 @@ export class EscalationService {
     const responders = serviceSettings(incident, this.deps)?.responders ?? [];
     const direct = [incident.commanderId, ...paged, ...responders];
     if (direct.includes(userId)) return true;
-    const groups = [...paged, ...responders].filter((id) => id.startsWith('S'));
-    if (groups.length > 0 && (await this.deps.notifier.expand(groups)).includes(userId)) return true;
+    // Expanded the way the pages were sent (user groups → members), so whoever got a DM may act.
+    const indirect = [...paged, ...responders].filter((id) => !/^[UW]/.test(id));
+    if (indirect.length > 0 && (await this.deps.notifier.expand(indirect)).includes(userId)) return true;
     await this.deps.incidents.note(incidentId, userId, 'escalation-refused', `Refused ${action} (level ${level}): not paged at this level nor a responder`, { level, action });
     return false;
   }

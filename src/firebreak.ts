@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import type { Express } from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -29,6 +30,7 @@ import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
+import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
@@ -41,6 +43,10 @@ export interface FirebreakOptions {
   clock?: Clock;
   /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
   workers?: boolean;
+  /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
+  routes?: { mount(app: Express): void };
+  /** The bot's Slack ids when known beforehand (the sandbox): no auth.test before the server listens. */
+  slackIdentity?: { botId: string; botUserId: string };
 }
 
 export interface Firebreak {
@@ -82,13 +88,15 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
+    oncallMembers: oncall.members,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -115,8 +123,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const offers = new RemediationOfferStore(redis, keys, config.retention);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, offers };
-    slack = createSlackApp({ env, httpApp, deps });
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, offers };
+    slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
     client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
@@ -124,19 +132,21 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
     });
   }
+  options.routes?.mount(httpApp);
   httpApp.use(
     webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
   );
   finishHttpApp(httpApp, logger);
 
   if (options.workers !== false) {
-    const directory = new SlackDirectory(client, redis, keys);
+    const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
+    workers.push(await oncall.startWorker());
   }
 
   const server: Server = createServer(httpApp);
@@ -168,6 +178,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

@@ -136,3 +136,8 @@ export function splitLines(value: Mrkdwn, max: number): Mrkdwn[] {
 export function renderMarkup(render: (escapeValue: (value: unknown) => string) => string): Mrkdwn {
   return trusted(render((value) => (value instanceof Mrkdwn ? value.toString() : typeof value === 'number' ? String(value) : escapeMrkdwn(String(value)))));
 }
+
+/** `<!date^…>`: Slack shows the time in the reader's own zone; the fallback is UTC. */
+export function slackDate(at: Date, format = '{date_short_pretty} {time}'): Mrkdwn {
+  return trusted(`<!date^${Math.floor(at.getTime() / 1000)}^${format}|${at.toISOString().replace('.000Z', 'Z')}>`);
+}

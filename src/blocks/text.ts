@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { splitLines, truncateMd, type Mrkdwn } from './mrkdwn';
 
-export { channelLink, code, EMPTY, escapeMrkdwn, joinMd, link, md, mention, mentionTarget, Mrkdwn, text, truncateMd } from './mrkdwn';
+export { channelLink, code, EMPTY, escapeMrkdwn, joinMd, link, md, mention, mentionTarget, Mrkdwn, slackDate, text, truncateMd } from './mrkdwn';
 
 /** Slack's limits (Block Kit reference). */
 export const LIMITS = {

@@ -7,6 +7,8 @@ import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
 import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
+import type { OncallFlows } from '../../domain/oncall/flows';
+import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
@@ -32,4 +34,6 @@ export interface SlackDeps {
     save(offers: readonly RemediationOffer[]): Promise<void>;
     get(offerId: string): Promise<RemediationOfferPayload | undefined>;
   };
+  /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
+  oncall?: { service: OncallService; flows: OncallFlows };
 }

@@ -22,6 +22,7 @@ import {
 } from '../../../src/blocks/incident-messages';
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../src/blocks/incident-modals';
 import { channelLink, link, md, mention, mentionTarget, text, type Mrkdwn } from '../../../src/blocks/mrkdwn';
+import { handoffMessage, onCallBoardText, overrideReplyText, pagerdutyFailureMessage, staleScheduleMessage } from '../../../src/blocks/oncall';
 import { remediationButtons } from '../../../src/blocks/remediation';
 import { alreadyStartedText, failureMessage, refusedText, remediationStatusMessage, verificationMessage } from '../../../src/blocks/remediation-status';
 import { slackMessage, textBlocks } from '../../../src/blocks/text';
@@ -181,6 +182,26 @@ const BUILDERS: Record<string, (h: string) => Built> = {
   'failureMessage (flag)': (h) => failureMessage(record(h, 'disable-flag', 'failed'), { level: 2, targets: [h], role: h }, false),
   alreadyStartedText: (h) => slackMessage(alreadyStartedText(record(h, 'disable-flag', 'failed'), true)),
   refusedText: (h) => slackMessage(refusedText(h, ['U0RESP1', 'S0LEADS', h])),
+  onCallBoardText: (h) =>
+    textBlocks(
+      onCallBoardText(
+        {
+          rotations: [
+            { rotation: h, userId: 'U0IC', until: new Date(T0 + 86_400_000), next: h },
+            { rotation: h, userId: h, override: { rotation: h, userId: h, from: new Date(T0).toISOString(), until: new Date(T0).toISOString(), by: h, at: new Date(T0).toISOString() } },
+          ],
+          external: [
+            { target: `pagerduty:${h}`, users: ['U0LEAD', h], until: new Date(T0 + 3_600_000).toISOString() },
+            { target: h, users: [], stale: { error: h } },
+          ],
+        } as never,
+        new Date(T0),
+      ),
+    ),
+  overrideReplyText: (h) => slackMessage(overrideReplyText(h, h, new Date(T0))),
+  handoffMessage: (h) => handoffMessage({ rotation: h, at: new Date(T0), from: h, to: 'U0IC' } as never),
+  staleScheduleMessage: (h) => staleScheduleMessage({ target: `opsgenie:${h}`, error: h, knownAt: new Date(T0).toISOString() } as never),
+  pagerdutyFailureMessage: (h) => pagerdutyFailureMessage(incident(h), h, h),
   startIncidentModal: (h) =>
     startIncidentModal({
       title: h, impact: h, services: [h, `${h}2`], service: h, reporterId: 'U0REP',

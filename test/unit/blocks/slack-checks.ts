@@ -18,7 +18,8 @@ export function markupProblems(text: string, vouched: Vouched, where: string): s
     const channel = /^<#([A-Z0-9]+)>$/.exec(token)?.[1];
     const group = /^<!subteam\^([A-Z0-9]+)>$/.exec(token)?.[1];
     const isLink = /^<https?:\/\/[^\s|<>]+\|[^|<>]*>$/.test(token);
-    const ok = (user && vouched.users.includes(user)) || (channel && vouched.channels.includes(channel)) || (group && vouched.groups.includes(group)) || isLink;
+    const isDate = /^<!date\^\d+\^\{date_short_pretty\} \{time\}\|[0-9T:Z.-]+>$/.test(token);
+    const ok = (user && vouched.users.includes(user)) || (channel && vouched.channels.includes(channel)) || (group && vouched.groups.includes(group)) || isLink || isDate;
     if (!ok) problems.push(`${where}: markup ${JSON.stringify(token.slice(0, 80))}`);
   }
   const outside = text.replace(/<[^>]*>/g, '');

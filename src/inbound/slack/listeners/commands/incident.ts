@@ -8,6 +8,7 @@ import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { resolveUser } from '../../user-names';
 import { escalationSubcommands } from './escalation';
+import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -97,6 +98,7 @@ export function incidentCommand(deps: SlackDeps) {
     postmortem: inIncident('postmortem', escalation.postmortem),
     rollback: remediation.rollback,
     flag: remediation.flag,
+    oncall: oncallSubcommand(deps),
     help: async () => md`${HELP_TEXT}`,
   };
 

@@ -109,5 +109,7 @@ export function alreadyStartedText(record: ActionRecord, elsewhere: boolean): Mr
 
 /** `who`: ids Firebreak holds (configured responders), mentioned after the reason. */
 export function refusedText(reason: string, who?: readonly string[]): Mrkdwn {
-  return md`:no_entry: Not done: ${reason}${who && who.length > 0 ? md`: ${joinMd(who.map(mentionTarget), ', ')}` : EMPTY}.`;
+  // Users and groups are mentioned; other targets (`rotation:…`, `pagerduty:…`) are named as code.
+  const target = (id: string) => (/^[UWS][A-Z0-9]{2,}$/.test(id) ? mentionTarget(id) : code(id));
+  return md`:no_entry: Not done: ${reason}${who && who.length > 0 ? md`: ${joinMd(who.map(target), ', ')}` : EMPTY}.`;
 }

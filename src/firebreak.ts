@@ -10,8 +10,9 @@ import { missingSlackVariables, type Env } from './config/env';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
+import { gracefulServer } from './inbound/http/graceful';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
-import { createSlackApp } from './inbound/slack/app';
+import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
 import { webhookRouter } from './inbound/webhooks/routes';
@@ -22,6 +23,7 @@ import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
+import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
 import { RedisAlertStore } from './outbound/store/alert-store';
@@ -41,7 +43,7 @@ export interface FirebreakOptions {
   redisUrl: string;
   logger: Logger;
   clock?: Clock;
-  /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
+  /** Run BullMQ workers in this process; default: unless FIREBREAK_ROLE is `web`. */
   workers?: boolean;
   /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
   routes?: { mount(app: Express): void };
@@ -54,8 +56,18 @@ export interface Firebreak {
   port: number;
   slack: App | undefined;
   redis: Redis;
+  /**
+   * A graceful stop (SIGTERM): /readyz answers 503 at once while everything keeps serving for
+   * `drainMs`, so load balancers move traffic elsewhere; then close().
+   */
+  drain(drainMs: number): Promise<void>;
+  /** Close the listener (requests in progress finish), then workers (active jobs finish or are handed back), queues and Redis. */
   close(): Promise<void>;
 }
+
+/** How long in-flight HTTP requests and active jobs get to finish once closing. */
+const REQUEST_GRACE_MS = 10_000;
+const JOB_GRACE_MS = 10_000;
 
 /** Wait for every promise to settle, but no longer than `ms`. */
 async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
@@ -71,6 +83,10 @@ async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<v
 export async function startFirebreak(options: FirebreakOptions): Promise<Firebreak> {
   const { env, config, content, logger } = options;
   const clock = options.clock ?? systemClock;
+  // `web` answers Slack and webhooks and enqueues; `worker` runs the queues and timers and serves only
+  // its probes and metrics; `all` does both. Any number of each share one Redis.
+  const runWorkers = options.workers ?? env.FIREBREAK_ROLE !== 'web';
+  const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
 
@@ -113,32 +129,39 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
-    { name: 'workers', check: async () => options.workers === false || workers.every((w) => w.isRunning()) },
+    { name: 'workers', check: async () => !runWorkers || workers.every((w) => w.isRunning()) },
   ];
-  const httpApp = createHttpApp({ metrics, readiness, logger });
+  let draining = false;
+  const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
   let client: WebClient;
-  if (missing.length === 0) {
+  if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const offers = new RemediationOfferStore(redis, keys, config.retention);
     const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, offers };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
-    client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
-    httpApp.post('/slack/events', (_req, res) => {
-      res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
-    });
+    client = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions(env));
+    if (serveTraffic) {
+      httpApp.post('/slack/events', (_req, res) => {
+        res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
+      });
+    }
   }
   options.routes?.mount(httpApp);
-  httpApp.use(
-    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
-  );
+  if (serveTraffic) {
+    httpApp.use(
+      webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
+    );
+  }
   finishHttpApp(httpApp, logger);
 
-  if (options.workers !== false) {
+  instrumentSlackClient(client, metrics);
+  const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
+  if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
@@ -147,11 +170,13 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
+    for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
   const server: Server = createServer(httpApp);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
+  const http = gracefulServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -159,21 +184,30 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (slack && env.SLACK_APP_TOKEN) await slack.start();
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const firebreak: Firebreak = {
     url: `http://${env.HOST}:${port}`,
     port,
     slack,
     redis,
+    async drain(drainMs) {
+      draining = true;
+      logger.info({ drainMs }, 'draining: /readyz answers 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await firebreak.close();
+    },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      draining = true;
+      // Requests in progress finish (without Redis they fail fast anyway).
+      await http.close(redis.status === 'ready' ? REQUEST_GRACE_MS : 2_000);
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
+      // Workers finish their active jobs; one still running after the grace period keeps its lock
+      // until it expires, then BullMQ's stalled-job check hands it to another worker (at least once).
       // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
       const redisUp = redis.status === 'ready';
-      await settleWithin(redisUp ? 10_000 : 2_000, [
+      await settleWithin(redisUp ? JOB_GRACE_MS : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
+        closeQueueDepth(),
         intake.close(),
         escalation.close(),
         remediation.close(),
@@ -188,4 +222,5 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       }
     },
   };
+  return firebreak;
 }

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const setup = sandboxWanted(parsedEnv) ? await prepareSandbox(parsedEnv, loaded) : undefined;
   const env = setup?.env ?? parsedEnv;
   const config = setup?.config ?? loaded.config;
-  const content = loadContent();
+  const content = loadContent(env.FIREBREAK_CONTENT_DIR);
   checkRunbooks(config, path, content.runbooks.map((r) => r.id));
   if (!found && !setup) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisUrl, logger }) : undefined;
   const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
-  logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
+  logger.info(`Firebreak (${env.FIREBREAK_ROLE}) listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
   if (setup) {
     const how = setup.demo ? 'the demo configuration (no config file)' : path;
@@ -63,10 +63,13 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // SIGTERM (an orchestrator) drains first so traffic moves elsewhere; SIGINT (Ctrl-C) stops at once.
+    const drainMs = signal === 'SIGTERM' ? env.FIREBREAK_DRAIN_SECONDS * 1000 : 0;
+    logger.info(`${signal}: shutting down${drainMs > 0 ? ` (draining for ${drainMs / 1000}s first)` : ''}`);
+    // Drain, then up to 10 s for open requests and 10 s for active jobs; never hang past that.
+    const force = setTimeout(() => process.exit(1), drainMs + 25_000);
     force.unref();
-    await firebreak.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    await firebreak.drain(drainMs).catch((err: unknown) => logger.error({ err }, 'error while closing'));
     await sandbox?.close();
     await localRedis?.stop();
     process.exit(0);

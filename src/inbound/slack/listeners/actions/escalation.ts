@@ -4,7 +4,6 @@ import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/esca
 import { ESCALATION_ACTIONS, parseEscalationButtonValue, type EscalationButtonValue } from '../../../../blocks/escalation-ids';
 import { updateIncidentModal } from '../../../../blocks/incident-modals';
 import { channelLink, md, type Mrkdwn } from '../../../../blocks/text';
-import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -24,18 +23,9 @@ function escalationButton(deps: SlackDeps, run: ButtonHandler, guarded?: string)
     await ack();
     const button = buttonSchema.safeParse(action);
     const value = button.success ? parseEscalationButtonValue(button.data.value) : undefined;
-    let text: Mrkdwn | undefined;
-    if (!value) {
-      text = md`This button does not belong to an incident I know.`;
-    } else {
-      try {
-        const allowed = guarded ? await deps.escalation.mayAct(value.incidentId, args.body.user.id, value.level, guarded) : true;
-        text = allowed ? await run(value, args) : REFUSED;
-      } catch (error) {
-        deps.logger.error({ err: error, incidentId: value.incidentId }, 'escalation button failed');
-        text = error instanceof FirebreakError ? md`Could not do that: ${error.message}` : md`Something went wrong; it has been logged. Please try again.`;
-      }
-    }
+    // A failure of `run` is logged and told to the clicker by the error sink (error-sink.ts).
+    const allowed = value && guarded ? await deps.escalation.mayAct(value.incidentId, args.body.user.id, value.level, guarded) : true;
+    const text: Mrkdwn | undefined = !value ? md`This button does not belong to an incident I know.` : allowed ? await run(value, args) : REFUSED;
     if (text) await respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
   };
 }

@@ -3,7 +3,6 @@ import { listText, statusText, textBlocks, timelineText } from '../../../../bloc
 import { joinMd, md, mention, truncate, type Mrkdwn } from '../../../../blocks/text';
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../../blocks/incident-modals';
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
-import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { resolveUser } from '../../user-names';
@@ -102,7 +101,7 @@ export function incidentCommand(deps: SlackDeps) {
     help: async () => md`${HELP_TEXT}`,
   };
 
-  return async ({ command, ack, client, respond, logger }: CommandArgs): Promise<void> => {
+  return async ({ command, ack, client, respond }: CommandArgs): Promise<void> => {
     const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     // A person's word never indexes a plain object: `constructor` or `__proto__` is just unknown.
     const subcommand = Object.hasOwn(subcommands, name.toLowerCase()) ? subcommands[name.toLowerCase()] : undefined;
@@ -110,22 +109,17 @@ export function incidentCommand(deps: SlackDeps) {
       await ack({ response_type: 'ephemeral', text: md`I don't know \`/incident ${truncate(name, 100)}\`.\n\n${HELP_TEXT}`.toString() });
       return;
     }
+    // A failure is acknowledged, logged and told to the person by the error sink (error-sink.ts).
     let acknowledged = false;
     const ackOnce: CommandArgs['ack'] = async (response) => {
       acknowledged = true;
       await ack(response);
     };
-    try {
-      const incident = await incidents.findByChannel(command.channel_id);
-      const rest = command.text.trim().slice(name.length).trim();
-      const text = await subcommand({ args, rest, incident, command, client }, ackOnce);
-      if (text !== undefined && acknowledged) await respond({ response_type: 'ephemeral', ...textBlocks(text) });
-      else if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
-    } catch (error) {
-      logger.error(error);
-      const text = (error instanceof FirebreakError ? md`Could not do that: ${error.message}` : md`Something went wrong; it has been logged. Please try again.`).toString();
-      if (acknowledged) await respond({ response_type: 'ephemeral', text });
-      else await ackOnce({ response_type: 'ephemeral', text });
-    }
+    const incident = await incidents.findByChannel(command.channel_id);
+    const rest = command.text.trim().slice(name.length).trim();
+    const text = await subcommand({ args, rest, incident, command, client }, ackOnce);
+    // A subcommand that acknowledged early (a slow lookup) answers through response_url.
+    if (text !== undefined && acknowledged) await respond({ response_type: 'ephemeral', ...textBlocks(text) });
+    else if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
   };
 }

@@ -36,6 +36,8 @@ export function redisKeys(prefix = 'fb') {
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
     alertsPending: (service: string) => k('alerts-pending', service),
     alertsPendingServices: () => k('alerts-pending', 'services'),
+    /** When a source's heartbeat (Watchdog) last arrived. */
+    heartbeat: (source: string) => k('heartbeat', source),
     /** The alert card currently shown for a service (no incident yet). */
     alertCard: (service: string) => k('alert-card', service),
 

@@ -6,11 +6,13 @@ import type { ConfigFile } from '../../config/file';
 import type { MetricSampleSink } from '../../domain/guard/ports';
 import type { Accepted, IntakeService } from '../../domain/intake/service';
 import { systemClock, type Clock } from '../../lib/clock';
-import { ValidationError, type Issue } from '../../lib/errors';
+import { ValidationError } from '../../lib/errors';
 import type { RedisKeys } from '../../lib/keys';
 import type { Metrics } from '../../lib/metrics';
 import { bearerMatches, githubSignatureMatches } from './auth';
-import { githubPingSchema, parseWebhook, type WebhookContent, type WebhookOptions, type WebhookSource } from './schemas';
+import { parseBody, requireUsable, summarise, usableCount, webhookContext, type BatchSummary } from './batch';
+import { alertRouting } from './routing';
+import { githubPingSchema, parseWebhookItems, type WebhookSource } from './schemas';
 import { parseMetrics, type Skipped } from './schemas/metrics';
 
 const BODY_LIMIT = '1mb';
@@ -30,22 +32,6 @@ export interface WebhookDeps {
   clock?: Clock;
 }
 
-class BadRequest extends Error {
-  constructor(readonly issues: Issue[]) {
-    super('invalid body');
-  }
-}
-
-function parseJson(req: Request): unknown {
-  const raw = req.body as Buffer | undefined;
-  if (!raw || raw.length === 0) throw new BadRequest([{ path: '', message: 'body is empty; expected JSON' }]);
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new BadRequest([{ path: '', message: `body is not valid JSON: ${(error as Error).message}` }]);
-  }
-}
-
 /**
  * POST /webhooks/<source>: authenticate, parse with the source's zod schema, store, answer.
  * 202 {id} only once stored; 400 with every issue and nothing stored; 401; 413 over 1 MiB;
@@ -53,21 +39,55 @@ function parseJson(req: Request): unknown {
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = Router();
-  const options: WebhookOptions = {
-    serviceLabel: deps.config.alerts.serviceLabel,
-    serviceForRepository: (fullName) => deps.config.github.repositories[fullName],
-    defaultEnvironment: deps.config.environment,
-  };
+  const clock = deps.clock ?? systemClock;
+  const routing = alertRouting(deps.config);
+  const context = () => webhookContext(deps.config, clock.now(), routing);
   router.use('/webhooks', express.raw({ type: () => true, limit: BODY_LIMIT }));
 
-  const clock = deps.clock ?? systemClock;
-  const answer = (source: WebhookSource | 'metrics', res: Response, accepted: Accepted & { accepted?: number; skipped?: Skipped[] }) => {
+  const answer = (
+    source: WebhookSource | 'metrics',
+    res: Response,
+    accepted: Accepted & { accepted?: number; skipped?: Skipped[]; heartbeats?: number },
+  ) => {
     deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
-    const partial = accepted.skipped?.length ? { accepted: accepted.accepted, skipped: accepted.skipped } : {};
-    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial });
+    const partial = accepted.skipped?.length || accepted.heartbeats ? { accepted: accepted.accepted, skipped: accepted.skipped ?? [] } : {};
+    const heartbeats = accepted.heartbeats ? { heartbeats: accepted.heartbeats } : {};
+    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
   };
-  const store = (content: WebhookContent) =>
-    content.kind === 'deploys' ? deps.intake.receiveDeploys(content.deploys) : deps.intake.receiveAlerts(content.alerts);
+  const count = (source: WebhookSource, summary: BatchSummary) => {
+    const outcomes = {
+      accepted: usableCount(summary) - summary.unknownServices - summary.tests,
+      unknown_service: summary.unknownServices,
+      test: summary.tests,
+      heartbeat: summary.heartbeats,
+      skipped_invalid: summary.skipped.length - summary.unroutable,
+      skipped_unroutable: summary.unroutable,
+    };
+    for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) deps.metrics.webhookItems.inc({ source, outcome }, n);
+  };
+  /** Store what the body carries; heartbeats only note when the sender last proved its path. */
+  const store = async (source: WebhookSource, summary: BatchSummary, body: unknown): Promise<Accepted> => {
+    const results: Accepted[] = [];
+    if (summary.deploys.length > 0) results.push(await deps.intake.receiveDeploys(summary.deploys));
+    if (summary.alerts.length > 0) results.push(await deps.intake.receiveAlerts(summary.alerts));
+    if (summary.heartbeats > 0) await deps.redis.set(deps.keys.heartbeat(source), clock.now().toISOString());
+    if (results.length === 1) return results[0]!;
+    const id = createHash('sha1').update(JSON.stringify(body)).digest('hex').slice(0, 24);
+    return { id, duplicate: results.length > 0 && results.every((r) => r.duplicate) };
+  };
+  /** Parse, count, store and answer one body of a source. */
+  const receive = async (source: WebhookSource, body: unknown, res: Response): Promise<Accepted | undefined> => {
+    const summary = summarise(parseWebhookItems(source, body, context()));
+    count(source, summary);
+    requireUsable(summary);
+    if (usableCount(summary) === 0 && summary.heartbeats === 0) {
+      res.status(202).json({ ignored: summary.ignored[0] });
+      return undefined;
+    }
+    const accepted = await store(source, summary, body);
+    answer(source, res, { ...accepted, accepted: usableCount(summary), skipped: summary.skipped, heartbeats: summary.heartbeats });
+    return accepted;
+  };
   /** Bearer auth for every webhook but GitHub's; false (and 401 sent) when it fails. */
   const authorised = (req: Request, res: Response) => {
     if (bearerMatches(req.get('authorization'), deps.webhookToken)) return true;
@@ -80,7 +100,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       try {
         await run(req, res);
       } catch (error) {
-        if (error instanceof BadRequest || error instanceof ValidationError) {
+        if (error instanceof ValidationError) {
           deps.metrics.inboundEvents.inc({ source, outcome: 'invalid' });
           res.status(400).json({ error: `invalid ${source} payload`, issues: error.issues });
           return;
@@ -93,7 +113,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
   for (const source of ['deploy', 'argocd', 'alert', 'alertmanager', 'grafana', 'datadog'] as const) {
     handle(source, async (req, res) => {
       if (!authorised(req, res)) return;
-      answer(source, res, await store(parseWebhook(source, parseJson(req), { ...options, receivedAt: new Date() })));
+      await receive(source, parseBody(req), res);
     });
   }
 
@@ -101,7 +121,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
   handle('metrics', async (req, res) => {
     if (!authorised(req, res)) return;
     const defaultEnvironment = (service: string) => deps.config.services[service]?.environment ?? deps.config.environment;
-    const { batch, skipped } = parseMetrics(parseJson(req), defaultEnvironment, clock.now().getTime());
+    const { batch, skipped } = parseMetrics(parseBody(req), defaultEnvironment, clock.now().getTime());
     if (!deps.samples) throw new Error('metric samples are not stored by this process');
     const { added } = await deps.samples.record(batch);
     const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
@@ -114,7 +134,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       return;
     }
     const event = req.get('x-github-event');
-    const body = parseJson(req);
+    const body = parseBody(req);
     if (event === 'ping') {
       const ping = githubPingSchema.safeParse(body);
       res.status(200).json({ ok: true, zen: ping.success ? ping.data.zen : undefined });
@@ -132,14 +152,8 @@ export function webhookRouter(deps: WebhookDeps): Router {
       answer('github', res, { id: earlier, duplicate: true });
       return;
     }
-    const content = parseWebhook('github', body, options);
-    if (content.kind === 'deploys' && content.deploys.length === 0) {
-      res.status(202).json({ ignored: 'deployment_status without a deploy (inactive or waiting)' });
-      return;
-    }
-    const accepted = await store(content);
-    if (deliveryKey) await deps.redis.set(deliveryKey, accepted.id, 'EX', DELIVERY_TTL_SECONDS);
-    answer('github', res, accepted);
+    const accepted = await receive('github', body, res);
+    if (accepted && deliveryKey) await deps.redis.set(deliveryKey, accepted.id, 'EX', DELIVERY_TTL_SECONDS);
   });
 
   return router;

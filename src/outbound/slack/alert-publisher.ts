@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { alertCard, incidentAlertsMessage, verdictSummary, type AlertCounts } from '../../blocks/alert-card';
+import { alertTestCard } from '../../blocks/alert-test-card';
 import type { ConfigFile } from '../../config/file';
 import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
@@ -70,19 +71,32 @@ export class SlackAlertPublisher {
     const changed = await this.states(fingerprints);
     const primary = changed.filter((a) => a.state === 'firing').sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
     if (!primary) return; // only resolutions of alerts nobody was shown: nothing to say
+    if (primary.test) return this.showTest(primary);
+    // Only configured services have a channel: an unknown service's alerts are stored, never shown
+    // in the announcements channel (route them with alerts.catchAll).
+    const channel = Object.hasOwn(this.deps.config.services, service) ? this.deps.config.services[service]!.channel : undefined;
+    if (!channel) {
+      this.deps.logger.warn({ service }, 'alert for a service that is not configured: stored, not shown');
+      return;
+    }
     const verdict = await this.deps.verdict(primary);
     if (this.autoStarts(primary, verdict)) return this.startIncident(primary, verdict, fingerprints);
 
-    const channel = this.deps.config.services[service]?.channel ?? this.deps.config.announcements;
-    if (!channel) {
-      this.deps.logger.warn({ service }, 'alert for a service with no configured channel and no announcements channel: stored, not shown');
-      return;
-    }
     const counts = await this.counts(service, Date.parse(primary.startsAt));
     const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
     const posted = await this.deps.client.chat.postMessage({ channel, ...message, unfurl_links: false });
     const card: CardState = { channel: posted.channel ?? channel, ts: posted.ts ?? '', fingerprint: primary.fingerprint, postedAt: Date.parse(primary.startsAt) };
     await this.deps.redis.set(cardKey, JSON.stringify(card), 'EX', CARD_TTL_SECONDS);
+  }
+
+  /** A sender's test notification: one test card in alerts.testChannel (else announcements), never kept. */
+  private async showTest(alert: AlertState): Promise<void> {
+    const channel = this.deps.config.alerts.testChannel ?? this.deps.config.announcements;
+    if (!channel) {
+      this.deps.logger.info({ source: alert.source }, 'test notification received; no alerts.testChannel or announcements channel to show it in');
+      return;
+    }
+    await this.deps.client.chat.postMessage({ channel, ...alertTestCard(alert), unfurl_links: false });
   }
 
   private async updateCard(service: string, card: CardState): Promise<void> {

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware } from '@slack/bolt';
+import { App, LogLevel, type AnyMiddlewareArgs, type CodedError, type Middleware } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Env } from '../../config/env';
@@ -6,6 +6,7 @@ import type { SlackDeps } from './deps';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
+import { noteFailedRequest, PromptReceiver } from './receiver';
 
 const SEEN_TTL_SECONDS = 3600;
 
@@ -70,12 +71,13 @@ export function createSlackApp({ env, httpApp, deps }: SlackAppOptions): App {
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   };
   const app = env.SLACK_APP_TOKEN
-    ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions })
+    ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions, extendedErrorHandler: true })
     : new App({
         token: env.SLACK_BOT_TOKEN,
         logger,
         clientOptions,
-        receiver: new ExpressReceiver({
+        extendedErrorHandler: true,
+        receiver: new PromptReceiver({
           signingSecret: env.SLACK_SIGNING_SECRET ?? '',
           endpoints: '/slack/events',
           app: httpApp,
@@ -88,7 +90,8 @@ export function createSlackApp({ env, httpApp, deps }: SlackAppOptions): App {
   commands.register(app, deps);
   views.register(app, deps);
   actions.register(app, deps);
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
+    noteFailedRequest(body, error);
     deps.logger.error({ err: error.original ?? error, code: error.code }, 'slack listener failed');
   });
   return app;

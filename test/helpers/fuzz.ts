@@ -154,10 +154,10 @@ const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 't
 /** The body as JSON (mostly), as a form, or as garbage bytes, with a fitting or a wrong content type. */
 function encoded(value: fc.Arbitrary<unknown>, headers: Record<string, string>): fc.Arbitrary<{ headers: Record<string, string>; body: Buffer }> {
   const json = value.map((v) => ({ headers: { ...headers, 'Content-Type': 'application/json' }, body: Buffer.from(toJsonText(v) ?? 'null') }));
-  const form = value.map((v) => {
+  const form = fc.tuple(value, fc.boolean()).map(([v, asPayload]) => {
     const fields: Record<string, string> = {};
     if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) fields[k] = typeof x === 'string' ? x : toJsonText(x) ?? '';
-    const text = Math.random() < 0.5 ? new URLSearchParams({ payload: toJsonText(v) ?? '' }).toString() : new URLSearchParams(fields).toString();
+    const text = asPayload ? new URLSearchParams({ payload: toJsonText(v) ?? '' }).toString() : new URLSearchParams(fields).toString();
     return { headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.from(text) };
   });
   const garbage = fc
@@ -220,12 +220,12 @@ export function requestsFor(endpoint: Endpoint, runs: number, seed: number): Fuz
   }
   if (endpoint === 'github') {
     const event = fc.constantFrom('deployment_status', 'deployment_status', 'deployment_status', 'ping', 'push', '__proto__');
-    return fc.sample(fc.tuple(encoded(webhookBodies(endpoint), {}), event, fc.nat(5)), { numRuns: runs, seed }).map(([{ headers, body }, name, n]) => ({
+    return fc.sample(fc.tuple(encoded(webhookBodies(endpoint), {}), event, fc.nat(5)), { numRuns: runs, seed }).map(([{ headers, body }, name, n], index) => ({
       path: '/webhooks/github',
       headers: {
         ...headers,
         'X-GitHub-Event': name,
-        'X-GitHub-Delivery': `fuzz-${seed}-${n}-${Math.random()}`,
+        'X-GitHub-Delivery': `fuzz-${seed}-${n}-${index}`,
         'X-Hub-Signature-256': `sha256=${createHmac('sha256', FUZZ_GITHUB_SECRET).update(body).digest('hex')}`,
       },
       body,

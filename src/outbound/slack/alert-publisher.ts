@@ -140,7 +140,7 @@ export class SlackAlertPublisher {
     const commander = people[0] ?? 'USLACKBOT';
     await this.deps.incidents.start({
       title: `${alert.name} on ${alert.service}`,
-      severity: SEVERITY_FOR_ALERT[alert.severity] ?? 'P2',
+      severity: (Object.hasOwn(SEVERITY_FOR_ALERT, alert.severity) ? SEVERITY_FOR_ALERT[alert.severity] : undefined) ?? 'P2',
       service: alert.service,
       impact: alert.summary ?? `${alert.name} firing`,
       reporterId: commander,

@@ -135,3 +135,13 @@ describe('generic lists', () => {
     expect(() => parse('alert', [])).toThrow(ValidationError);
   });
 });
+
+describe('prototype words from senders (found by fuzzing: a 503)', () => {
+  it.each([['constructor'], ['__proto__'], ['toString']])('alert_type and severity %s are plain words', (word) => {
+    const body = { ...fixture('datadog/triggered'), alert_type: word, tags: `service:checkout,severity:${word}` };
+    const [alert] = parse('datadog', body).alerts;
+    expect(alert?.severity).toBe(word.toLowerCase());
+    const typed = parse('datadog', { ...fixture('datadog/triggered'), alert_type: word, tags: 'service:checkout' }).alerts[0];
+    expect(typed?.severity).toBe('critical'); // no severity from the type: the priority P1 decides
+  });
+});

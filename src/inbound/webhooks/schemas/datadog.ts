@@ -150,7 +150,8 @@ export function normaliseDatadog(webhook: DatadogWebhook, context: NormaliseCont
   const status = transitionOf(webhook) as AlertStatus;
   const source = 'datadog';
   const identity = webhook.alert_id ? { name: `monitor-${webhook.alert_id}`, labels: scope } : { name, labels };
-  const typeSeverity = webhook.alert_type ? SEVERITY_FOR_TYPE[webhook.alert_type.toLowerCase()] : undefined;
+  const type = webhook.alert_type?.toLowerCase();
+  const typeSeverity = type && Object.hasOwn(SEVERITY_FOR_TYPE, type) ? SEVERITY_FOR_TYPE[type] : undefined; // own keys only: "constructor" is no type
   const severity = labels.severity ?? typeSeverity ?? (priority ? SEVERITY_FOR_PRIORITY[priority] : undefined);
   return routedAlert(context.routing, { name, severity: labels.severity, labels, service: webhook.service }, path, (service) => ({
     fingerprint: alertFingerprint({ source, service, ...identity }),

@@ -1,5 +1,8 @@
 import { ExpressReceiver, HTTPModuleFunctions, HTTPResponseAck, type App, type ExpressReceiverOptions } from '@slack/bolt';
 import type { Request, Response } from 'express';
+import { isStorageFailure } from '../../lib/storage-failure';
+
+export { isStorageFailure };
 
 /** Bodies of requests whose middleware or listener failed, with the error (app.error sees the same body object). */
 const failedRequests = new WeakMap<object, unknown>();
@@ -7,15 +10,6 @@ const failedRequests = new WeakMap<object, unknown>();
 /** For app.error: remember that the request with this body failed, so its answer says so. */
 export function noteFailedRequest(body: unknown, error: unknown): void {
   if (typeof body === 'object' && body !== null) failedRequests.set(body, error);
-}
-
-/** Redis could not be reached or refused the command: the only failure Slack should retry. */
-export function isStorageFailure(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = (e as { original?: unknown }).original ?? e.cause) {
-    if (['MaxRetriesPerRequestError', 'ReplyError', 'ClusterAllFailedError'].includes(e.constructor.name)) return true;
-    if (/ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(e.message)) return true;
-  }
-  return false;
 }
 
 const UNHANDLED_AFTER_MS = 3001;

@@ -7,6 +7,7 @@ import type { MetricSampleSink } from '../../domain/guard/ports';
 import type { Accepted, IntakeService } from '../../domain/intake/service';
 import { systemClock, type Clock } from '../../lib/clock';
 import { ValidationError } from '../../lib/errors';
+import { isStorageFailure } from '../../lib/storage-failure';
 import type { RedisKeys } from '../../lib/keys';
 import type { Metrics } from '../../lib/metrics';
 import { bearerMatches, githubSignatureMatches } from './auth';
@@ -105,8 +106,14 @@ export function webhookRouter(deps: WebhookDeps): Router {
           res.status(400).json({ error: `invalid ${source} payload`, issues: error.issues });
           return;
         }
-        deps.logger.error({ err: error, source }, 'webhook could not be stored');
-        res.status(503).json({ error: 'storage unavailable, retry later' });
+        if (isStorageFailure(error)) {
+          deps.logger.error({ err: error, source }, 'webhook could not be stored');
+          res.status(503).json({ error: 'storage unavailable, retry later' });
+          return;
+        }
+        // Only storage failures ask the sender to retry; a bug must not make it resend for ever.
+        deps.logger.error({ err: error, source }, 'webhook failed');
+        res.status(500).json({ error: 'internal error' });
       }
     });
 
@@ -122,7 +129,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
     if (!authorised(req, res)) return;
     const defaultEnvironment = (service: string) => deps.config.services[service]?.environment ?? deps.config.environment;
     const { batch, skipped } = parseMetrics(parseBody(req), defaultEnvironment, clock.now().getTime());
-    if (!deps.samples) throw new Error('metric samples are not stored by this process');
+    if (!deps.samples) {
+      res.status(503).json({ error: 'metric samples are not stored by this process' });
+      return;
+    }
     const { added } = await deps.samples.record(batch);
     const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
     answer('metrics', res, { id, duplicate: added === 0, accepted: batch.samples.length, skipped });

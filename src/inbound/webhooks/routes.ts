@@ -127,8 +127,11 @@ export function webhookRouter(deps: WebhookDeps): Router {
   // Deploy-guard samples: stored per service, environment and signal; a resend adds nothing.
   handle('metrics', async (req, res) => {
     if (!authorised(req, res)) return;
-    const defaultEnvironment = (service: string) => deps.config.services[service]?.environment ?? deps.config.environment;
-    const { batch, skipped } = parseMetrics(parseBody(req), defaultEnvironment, clock.now().getTime());
+    const defaultEnvironment = (service: string) =>
+      (Object.hasOwn(deps.config.services, service) ? deps.config.services[service]!.environment : undefined) ?? deps.config.environment;
+    const parsed = parseMetrics(parseBody(req), defaultEnvironment, clock.now().getTime());
+    const batch = { ...parsed.batch, environment: routing.environment(parsed.batch.environment) ?? parsed.batch.environment };
+    const { skipped } = parsed;
     if (!deps.samples) {
       res.status(503).json({ error: 'metric samples are not stored by this process' });
       return;

@@ -68,6 +68,9 @@ describe('real senders', () => {
     expect(card).toContain('Test notification from Grafana');
     expect(card).not.toContain('Start incident');
     expect(h.slack.postsTo('#checkout-alerts')).toEqual([]);
+    const again = { ...fixture('grafana/test-notification.json'), alerts: [{ ...fixture<{ alerts: object[] }>('grafana/test-notification.json').alerts[0], startsAt: new Date().toISOString() }] };
+    expect((await postWebhook(h.url, 'grafana', again)).status).toBe(202);
+    await waitFor('a second test card for a second press', () => h.slack.postsTo('#incidents').length === 2);
   });
 
   it("Datadog's default payload, as JSON and form-encoded, is stored", async () => {

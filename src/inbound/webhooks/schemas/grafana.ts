@@ -61,7 +61,8 @@ export function normaliseGrafanaAlert(alert: GrafanaAlert, context: NormaliseCon
       kind: 'alert',
       known: true,
       alert: {
-        fingerprint: alertFingerprint({ source, service: TEST_ALERT_SERVICE, name: 'TestAlert', labels: alert.labels }),
+        // Each press of Test is its own notification (Grafana stamps startsAt with the time of the press).
+        fingerprint: alertFingerprint({ source, service: TEST_ALERT_SERVICE, name: 'TestAlert', labels: { ...alert.labels, startsAt: alert.startsAt } }),
         source,
         service: TEST_ALERT_SERVICE,
         name: 'TestAlert',

@@ -34,9 +34,11 @@ export interface WebhookDeps {
 }
 
 /**
- * POST /webhooks/<source>: authenticate, parse with the source's zod schema, store, answer.
- * 202 {id} only once stored; 400 with every issue and nothing stored; 401; 413 over 1 MiB;
- * 503 when Redis cannot take it (Alertmanager and Datadog retry only on 5xx).
+ * POST /webhooks/<source>: authenticate, parse item by item with the source's zod schemas, store,
+ * answer. 202 {id} only once stored, with {accepted, skipped[, heartbeats]} when some items were
+ * skipped or were heartbeats; 400 with every issue and nothing stored when no item is usable; 401;
+ * 413 over 1 MiB; 503 only when Redis cannot take it (Alertmanager and Datadog retry only on 5xx);
+ * 500 for anything else unexpected (logged), so a bug is never resent for ever.
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = Router();
@@ -55,15 +57,16 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const heartbeats = accepted.heartbeats ? { heartbeats: accepted.heartbeats } : {};
     res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
   };
-  const count = (source: WebhookSource, summary: BatchSummary) => {
-    const outcomes = {
-      accepted: usableCount(summary) - summary.unknownServices - summary.tests,
-      unknown_service: summary.unknownServices,
-      test: summary.tests,
-      heartbeat: summary.heartbeats,
-      skipped_invalid: summary.skipped.length - summary.unroutable,
-      skipped_unroutable: summary.unroutable,
-    };
+  /** Items by outcome in /metrics: skipped ones at once, the others once stored. */
+  const count = (source: WebhookSource, summary: BatchSummary, stored: boolean) => {
+    const outcomes = stored
+      ? {
+          accepted: usableCount(summary) - summary.unknownServices - summary.tests,
+          unknown_service: summary.unknownServices,
+          test: summary.tests,
+          heartbeat: summary.heartbeats,
+        }
+      : { skipped_invalid: summary.skipped.length - summary.unroutable, skipped_unroutable: summary.unroutable };
     for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) deps.metrics.webhookItems.inc({ source, outcome }, n);
   };
   /** Store what the body carries; heartbeats only note when the sender last proved its path. */
@@ -79,13 +82,14 @@ export function webhookRouter(deps: WebhookDeps): Router {
   /** Parse, count, store and answer one body of a source. */
   const receive = async (source: WebhookSource, body: unknown, res: Response): Promise<Accepted | undefined> => {
     const summary = summarise(parseWebhookItems(source, body, context()));
-    count(source, summary);
+    count(source, summary, false);
     requireUsable(summary);
     if (usableCount(summary) === 0 && summary.heartbeats === 0) {
       res.status(202).json({ ignored: summary.ignored[0] });
       return undefined;
     }
     const accepted = await store(source, summary, body);
+    count(source, summary, true);
     answer(source, res, { ...accepted, accepted: usableCount(summary), skipped: summary.skipped, heartbeats: summary.heartbeats });
     return accepted;
   };

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
+import type { EscalationDeps } from './domain/escalation/firing';
+import type { TargetResolver } from './domain/escalation/ports';
 import { EscalationService } from './domain/escalation/service';
 import type { IncidentService } from './domain/incidents/service';
 import { startTimerWorker } from './inbound/workers/timers';
@@ -13,6 +15,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
@@ -37,6 +40,10 @@ export function wireEscalation(options: {
   logger: Logger;
   /** Bolt builds its Web API client after the services: read it when a notification is sent. */
   client: () => WebClient;
+  /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
+  oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
+  /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
+  refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
@@ -49,12 +56,13 @@ export function wireEscalation(options: {
   });
   const service = new EscalationService({
     incidents: options.incidents,
-    store: new RedisEscalationStore(redis, keys),
+    store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
     scheduler: new BullTimerScheduler(queue, redis, keys, clock),
     notifier,
     services: config.services,
     defaults: content.policy,
     clock,
+    ...(options.oncall ? { targets: options.oncall.targets, onAcknowledged: options.oncall.onAcknowledged } : {}),
   });
   return {
     service,

@@ -21,6 +21,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullRemediationQueue } from './outbound/jobs/remediation-queue';
 import { SlackDirectory } from './outbound/slack/directory';
 import { RemediationOffer } from './outbound/slack/remediation-offer';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { SlackRemediationNotifier } from './outbound/slack/remediation-notifier';
 import { RedisActionStore } from './outbound/store/action-store';
 import { RemediationAuditLog, type IncidentNotes } from './outbound/store/remediation-audit';
@@ -58,6 +59,10 @@ export interface RemediationWiringOptions {
   executorDeps?: ExecutorDeps;
   /** A deploy-guard context (its id is the deploy's): the guard's headline and the incident it belongs to. */
   describeGuard?: (deployId: string) => Promise<ContextInfo | undefined>;
+  /** Whoever is on call behind a `rotation:`/`pagerduty:`/`opsgenie:` responder, at the click. */
+  oncallMembers?: (target: string) => Promise<string[]>;
+  /** Slack refusals for good of the offer in a new incident's thread: given up and reported. */
+  refusals?: SlackRefusals;
 }
 
 /** Part of the composition root: the remediation queue, store, Slack thread, executors, and worker. */
@@ -70,7 +75,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
   const catalog = remediationCatalog(config, content, { logger: logger.child({ component: 'executor' }), ...options.executorDeps });
   const contexts = contextLookup(options);
   let directory: SlackDirectory | undefined;
-  const groups = { groupMembers: (id: string) => (directory ??= new SlackDirectory(options.client(), redis, keys)).groupMembers(id) };
+  const groups = { groupMembers: (id: string) => (directory ??= new SlackDirectory(options.client(), redis, keys, options.oncallMembers)).expand([id]) };
   const escalateNow = options.escalateNow;
   const escalator: Escalator | undefined = escalateNow && {
     async escalateNow(incidentId) {
@@ -85,7 +90,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     requests,
     service,
     audit,
-    offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents }),
+    offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents, stepOptions: options.refusals?.incidentSteps }),
     startWorkers: (timing = {}) => startRemediationWorkers({ ...options.queueSettings, service, logger, ...timing }),
     close: () => queue.close(),
   };

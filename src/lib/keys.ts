@@ -43,6 +43,8 @@ export function redisKeys(prefix = 'fb') {
     incidentTimeline: (id: string) => k('incident', keyPart(id), 'timeline'),
     incidentChecklist: (id: string) => k('incident', keyPart(id), 'checklist'),
     incidentPublication: (id: string) => k('incident', keyPart(id), 'publication'),
+    /** One Slack effect of an incident event (a post, a topic, a pin) that must happen once. */
+    incidentStep: (id: string, step: string) => k('incident', keyPart(id), 'step', keyPart(step)),
     incidentByChannel: () => k('incidents', 'by-channel'),
     incidentsOpen: () => k('incidents', 'open'),
     incidentsAll: () => k('incidents', 'all'),
@@ -67,6 +69,12 @@ export function redisKeys(prefix = 'fb') {
     alertsPendingServices: () => k('alerts-pending-services'),
     /** When a source's heartbeat (Watchdog) last arrived. */
     heartbeat: (source: string) => k('heartbeat', keyPart(source)),
+    /** The batch of a service's alerts being shown now (they leave Redis only once shown). */
+    alertsInflight: (service: string) => k('alerts-inflight', keyPart(service)),
+    /** The id of that batch (`current`) and the service's batch sequence (`seq`). */
+    alertsBatch: (service: string) => k('alerts-batch', keyPart(service)),
+    /** One effect of an alert batch (card posted, card updated, thread updated) that must happen once. */
+    alertStep: (service: string, step: string) => k('alerts-step', keyPart(service), keyPart(step)),
     /** The alert card currently shown for a service (no incident yet). */
     alertCard: (service: string) => k('alert-card', keyPart(service)),
 
@@ -76,8 +84,6 @@ export function redisKeys(prefix = 'fb') {
     actionTarget: (target: string) => k('action-target', keyPart(target)),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', keyPart(contextKind), keyPart(contextId)),
-    /** Set once the remediation buttons were offered in an incident's thread. */
-    remediationOffer: (incidentId: string) => k('remediation-offer', keyPart(incidentId)),
     usergroupMembers: (groupId: string) => k('usergroup', keyPart(groupId)),
 
     // escalation
@@ -86,6 +92,18 @@ export function redisKeys(prefix = 'fb') {
     escalationTimers: (incidentId: string) => k('escalation', keyPart(incidentId), 'timers'),
     /** One step of a fired timer (a DM, a channel line) that must happen once. */
     escalationStep: (incidentId: string, step: string) => k('escalation', keyPart(incidentId), 'step', keyPart(step)),
+
+    // on call
+    /** A rotation's overrides (sorted set by end time). */
+    oncallOverrides: (rotation: string) => k('oncall', 'overrides', keyPart(rotation)),
+    /** Who took which shift, newest first (the audit of /incident oncall override). */
+    oncallAudit: () => k('oncall', 'audit'),
+    /** The last answer of an external schedule (`pagerduty:<id>`), with when it was fetched. */
+    oncallExternal: (target: string) => k('oncall', 'external', keyPart(target)),
+    /** A Slack user id by email (users.lookupByEmail), cached. */
+    oncallEmail: (email: string) => k('oncall', 'email', keyPart(email)),
+    /** A step done once (a handoff line, a stale-schedule notice, a PagerDuty event). */
+    oncallStep: (step: string) => k('oncall', 'step', keyPart(step)),
 
     // guard
     /** The deploy a service's guard is watching now. */
@@ -98,6 +116,9 @@ export function redisKeys(prefix = 'fb') {
     guardReadings: (deployId: string) => k('guard-window', keyPart(deployId), 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
+
+    // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
+    sandbox: (...parts: string[]) => k('sandbox', ...parts.map(keyPart)),
   };
 }
 

@@ -18,8 +18,9 @@ const UNHANDLED_AFTER_MS = 3001;
  * Bolt's ExpressReceiver, answering every request as soon as Bolt is done with it. Bolt alone answers
  * a request nobody acknowledged (an event or payload we do not handle, a body it cannot classify)
  * with a 404 after 3 s, and a body it cannot read (`null`, an event that is not an object) with a
- * 500. Here: 200 when there was nothing to do, 400 when the body could not be read or a listener
- * failed on it, 503 only when storage failed (Slack retries events).
+ * 500. Here, at once: 200 for an event nobody listens to, 404 for a command, click or form nobody
+ * handles, 400 when the body could not be read or a listener failed on it, 503 only when storage
+ * failed (Slack retries events).
  */
 export class PromptReceiver extends ExpressReceiver {
   private readonly log: NonNullable<ExpressReceiverOptions['logger']>;
@@ -67,7 +68,13 @@ export class PromptReceiver extends ExpressReceiver {
         this.log.warn(`refused a Slack request Bolt could not read: ${String((unreadable as Error).message ?? unreadable)}`);
         res.status(isStorageFailure(unreadable) ? 503 : 400).json({ error: 'malformed Slack request' });
       }
-    } else if (failed === undefined) res.status(200).end();
+    } else if (failed === undefined) {
+      // An event nobody listens to is fine (200 stops Slack's retries); a command, click or form
+      // nobody handles is not accepted, so Slack keeps the modal open and says so, as Bolt's 404 did.
+      const event = typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'event_callback';
+      if (event) res.status(200).end();
+      else res.status(404).json({ error: 'nothing handles this request' });
+    }
     else if (isStorageFailure(failed)) res.status(503).json({ error: 'storage unavailable, retry later' });
     else res.status(400).json({ error: 'could not read the request' });
   }

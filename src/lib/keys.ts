@@ -117,6 +117,10 @@ export function redisKeys(prefix = 'fb') {
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
 
+    // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
+    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', incidentId, part),
+    runbookTests: () => k('runbook-tests'),
+
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
     sandbox: (...parts: string[]) => k('sandbox', ...parts.map(keyPart)),
   };

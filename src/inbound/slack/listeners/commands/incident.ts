@@ -4,6 +4,7 @@ import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '.
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
+import { drillSubcommands } from './drill';
 import { escalationSubcommands } from './escalation';
 import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
@@ -28,6 +29,7 @@ export function incidentCommand(deps: SlackDeps) {
   const { incidents, content, config, clock } = deps;
   const escalation = escalationSubcommands(deps);
   const remediation = remediationSubcommands(deps);
+  const drill = drillSubcommands(deps);
 
   const inIncident = (name: string, run: (incident: Incident, invocation: Invocation) => Promise<string>): Subcommand =>
     async (invocation) => (invocation.incident ? run(invocation.incident, invocation) : NEEDS_INCIDENT(name));
@@ -84,13 +86,14 @@ export function incidentCommand(deps: SlackDeps) {
       const id = args[0] ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
       const runbook = content.runbook(id);
       if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
-      return [`*${runbook.title}* — ${runbook.whenToUse}`, ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
+      return [`*${runbook.title}* — ${runbook.whenToUse}`, await deps.drills.lastTestedText(runbook.id), ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
     },
     ack: inIncident('ack', escalation.ack),
     escalate: inIncident('escalate', escalation.escalate),
     postmortem: inIncident('postmortem', escalation.postmortem),
-    rollback: remediation.rollback,
-    flag: remediation.flag,
+    rollback: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'rollback') : remediation.rollback(invocation, ack)),
+    flag: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'flag') : remediation.flag(invocation, ack)),
+    drill: drill.drill,
     oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,
   };

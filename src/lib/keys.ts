@@ -118,7 +118,7 @@ export function redisKeys(prefix = 'fb') {
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
 
     // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
-    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', incidentId, part),
+    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', keyPart(incidentId), part),
     runbookTests: () => k('runbook-tests'),
 
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files

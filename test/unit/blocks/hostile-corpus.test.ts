@@ -1,4 +1,5 @@
 import { alertCard, incidentAlertsMessage, type AlertCounts } from '../../../src/blocks/alert-card';
+import { alertTestCard } from '../../../src/blocks/alert-test-card';
 import { drillListText, drillReminderMessage, drillReportMessage, drillScenarioMessage, drillStepsMessage, dryRunMessage, lastTestedLine } from '../../../src/blocks/drill';
 import {
   acknowledgedMessage,
@@ -226,6 +227,7 @@ const BUILDERS: Record<string, (h: string) => Built> = {
       severities: Object.fromEntries(['P0', 'P1', 'P2', 'P3'].map((id) => [id, { label: h, definition: h }])) as never,
       metadata: { channelId: 'C0INC', origin: { alertFingerprint: h, alertName: h, verdict: h, suspectDeployId: h } },
     }),
+  alertTestCard: (h) => alertTestCard({ ...alert(h), source: h } as AlertState),
   drillScenarioMessage: (h) => drillScenarioMessage(drillIncident(h), drill(h)),
   drillStepsMessage: (h) => drillStepsMessage(drillIncident(h), h, [h, h], ['1']),
   dryRunMessage: (h) => dryRunMessage(drillIncident(h), h, JSON.stringify({ url: h, flag: h }), 'U0RESP1'),

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig';
 import type { Logger } from 'pino';
 
 /** What the executor factory may be handed; everything has a sensible default. */

@@ -115,7 +115,7 @@ describe('client certificates over real TLS', () => {
     const read = (name: string) => readFileSync(join(pki, name));
     server = createServer({ key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'), requestCert: true, rejectUnauthorized: true }, (req, res) => {
       const socket = req.socket as import('node:tls').TLSSocket;
-      seen = { cn: socket.getPeerCertificate().subject?.CN, authorized: socket.authorized };
+      seen = { cn: String(socket.getPeerCertificate().subject?.CN), authorized: socket.authorized };
       res.setHeader('content-type', 'application/json');
       res.end('{"kind":"Deployment"}');
     });

@@ -10,6 +10,7 @@ import { missingSlackVariables, type Env } from './config/env';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
+import { gracefulServer } from './inbound/http/graceful';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
@@ -25,9 +26,12 @@ import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { SlackRefusals } from './outbound/slack/refusals';
+import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
@@ -54,8 +58,18 @@ export interface Firebreak {
   port: number;
   slack: App | undefined;
   redis: Redis;
+  /**
+   * A graceful stop (SIGTERM): /readyz answers 503 at once while everything keeps serving for
+   * `drainMs`, so load balancers move traffic elsewhere; then close().
+   */
+  drain(drainMs: number): Promise<void>;
+  /** Close the listener (requests in progress finish), then workers (active jobs finish or are handed back), queues and Redis. */
   close(): Promise<void>;
 }
+
+/** How long in-flight HTTP requests and active jobs get to finish once closing. */
+const REQUEST_GRACE_MS = 10_000;
+const JOB_GRACE_MS = 10_000;
 
 /** Wait for every promise to settle, but no longer than `ms`. */
 async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
@@ -92,8 +106,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall });
+  const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
@@ -101,6 +116,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
+    refusals,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -111,7 +127,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
     watcher: guard.guard,
     client: () => client,
+    refusals,
   });
+
+  const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
 
   const workers: Worker[] = [];
   const readiness = [
@@ -119,14 +138,15 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
     { name: 'workers', check: async () => !runWorkers || workers.every((w) => w.isRunning()) },
   ];
-  const httpApp = createHttpApp({ metrics, readiness, logger });
+  let draining = false;
+  const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
   let client: WebClient;
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -149,19 +169,23 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
+    const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
+    const refused = refusals.record.bind(refusals);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
+    workers.push(drills.startWorker());
     for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
   const server: Server = createServer(httpApp);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
+  const http = gracefulServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -169,19 +193,27 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (slack && env.SLACK_APP_TOKEN) await slack.start();
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const firebreak: Firebreak = {
     url: `http://${env.HOST}:${port}`,
     port,
     slack,
     redis,
+    async drain(drainMs) {
+      draining = true;
+      logger.info({ drainMs }, 'draining: /readyz answers 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await firebreak.close();
+    },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      draining = true;
+      // Requests in progress finish (without Redis they fail fast anyway).
+      await http.close(redis.status === 'ready' ? REQUEST_GRACE_MS : 2_000);
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
+      // Workers finish their active jobs; one still running after the grace period keeps its lock
+      // until it expires, then BullMQ's stalled-job check hands it to another worker (at least once).
       // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
       const redisUp = redis.status === 'ready';
-      await settleWithin(redisUp ? 10_000 : 2_000, [
+      await settleWithin(redisUp ? JOB_GRACE_MS : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
         closeQueueDepth(),
@@ -189,6 +221,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        drills.close(),
         oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
@@ -199,4 +232,5 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       }
     },
   };
+  return firebreak;
 }

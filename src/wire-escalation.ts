@@ -15,6 +15,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
@@ -41,6 +42,8 @@ export function wireEscalation(options: {
   client: () => WebClient;
   /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
   oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
+  /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
+  refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
@@ -53,7 +56,7 @@ export function wireEscalation(options: {
   });
   const service = new EscalationService({
     incidents: options.incidents,
-    store: new RedisEscalationStore(redis, keys),
+    store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
     scheduler: new BullTimerScheduler(queue, redis, keys, clock),
     notifier,
     services: config.services,

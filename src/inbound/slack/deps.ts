@@ -11,6 +11,7 @@ import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
+import type { SlackDrills } from '../../outbound/slack/drill-runner';
 
 /** What Slack listeners may use; injected by main.ts. */
 export interface SlackDeps {
@@ -28,6 +29,8 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
+  drills: SlackDrills;
   /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
   oncall?: { service: OncallService; flows: OncallFlows };
 }

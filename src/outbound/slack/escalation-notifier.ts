@@ -12,7 +12,8 @@ import type { Acknowledgement, LevelNotice, PostmortemNotice, UpdateReminderNoti
 import type { EscalationNotifier } from '../../domain/escalation/ports';
 import type { Incident } from '../../domain/incidents/model';
 import type { SlackDirectory } from './directory';
-import { tolerate } from './errors';
+import { refusedFor, tolerate } from './errors';
+import { withDrillBanner } from '../../blocks/drill-banner';
 
 /** Escalations in Slack: DMs to each person of a level, lines and reminders in the incident channel. */
 export class SlackEscalationNotifier implements EscalationNotifier {
@@ -35,22 +36,22 @@ export class SlackEscalationNotifier implements EscalationNotifier {
 
   async directMessage(userId: string, notice: LevelNotice): Promise<void> {
     const client = this.deps.client();
-    const opened = await client.conversations.open({ users: userId });
+    const opened = await refusedFor(userId, client.conversations.open({ users: userId }));
     const channel = opened.channel?.id;
     if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
-    await this.post(channel, escalationDirectMessage(notice, this.render));
+    await this.post(channel, withDrillBanner(notice.incident, escalationDirectMessage(notice, this.render)));
   }
 
   escalationLine(notice: LevelNotice): Promise<void> {
-    return this.post(channelOf(notice.incident), escalationChannelMessage(notice, this.render));
+    return this.post(channelOf(notice.incident), withDrillBanner(notice.incident, escalationChannelMessage(notice, this.render)));
   }
 
   acknowledged(incident: Incident, level: number, ack: Acknowledgement): Promise<void> {
-    return this.post(channelOf(incident), acknowledgedMessage(level, ack));
+    return this.post(channelOf(incident), withDrillBanner(incident, acknowledgedMessage(level, ack)));
   }
 
   updateReminder(notice: UpdateReminderNotice): Promise<void> {
-    return this.post(channelOf(notice.incident), updateReminderMessage(notice, this.render));
+    return this.post(channelOf(notice.incident), withDrillBanner(notice.incident, updateReminderMessage(notice, this.render)));
   }
 
   postmortem(notice: PostmortemNotice): Promise<void> {
@@ -59,11 +60,11 @@ export class SlackEscalationNotifier implements EscalationNotifier {
   }
 
   async invite(channelId: string, userId: string): Promise<void> {
-    await tolerate(this.deps.client().conversations.invite({ channel: channelId, users: userId }), 'already_in_channel', 'cant_invite_self');
+    await refusedFor(channelId, tolerate(this.deps.client().conversations.invite({ channel: channelId, users: userId }), 'already_in_channel', 'cant_invite_self'));
   }
 
   private async post(channel: string, message: SlackMessage): Promise<void> {
-    await this.deps.client().chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+    await refusedFor(channel, this.deps.client().chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false }));
   }
 }
 

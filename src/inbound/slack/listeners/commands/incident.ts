@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { listText, statusText, textBlocks, timelineText } from '../../../../blocks/incident-messages';
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../../blocks/incident-modals';
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
-import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
+import { drillSubcommands } from './drill';
 import { escalationSubcommands } from './escalation';
 import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
@@ -29,6 +29,7 @@ export function incidentCommand(deps: SlackDeps) {
   const { incidents, content, config, clock } = deps;
   const escalation = escalationSubcommands(deps);
   const remediation = remediationSubcommands(deps);
+  const drill = drillSubcommands(deps);
 
   const inIncident = (name: string, run: (incident: Incident, invocation: Invocation) => Promise<string>): Subcommand =>
     async (invocation) => (invocation.incident ? run(invocation.incident, invocation) : NEEDS_INCIDENT(name));
@@ -85,39 +86,29 @@ export function incidentCommand(deps: SlackDeps) {
       const id = args[0] ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
       const runbook = content.runbook(id);
       if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
-      return [`*${runbook.title}* — ${runbook.whenToUse}`, ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
+      return [`*${runbook.title}* — ${runbook.whenToUse}`, await deps.drills.lastTestedText(runbook.id), ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
     },
     ack: inIncident('ack', escalation.ack),
     escalate: inIncident('escalate', escalation.escalate),
     postmortem: inIncident('postmortem', escalation.postmortem),
-    rollback: remediation.rollback,
-    flag: remediation.flag,
+    rollback: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'rollback') : remediation.rollback(invocation, ack)),
+    flag: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'flag') : remediation.flag(invocation, ack)),
+    drill: drill.drill,
     oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,
   };
 
-  return async ({ command, ack, client, respond, logger }: CommandArgs): Promise<void> => {
+  return async ({ command, ack, client }: CommandArgs): Promise<void> => {
     const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     const subcommand = subcommands[name.toLowerCase()];
     if (!subcommand) {
       await ack({ response_type: 'ephemeral', text: `I don't know \`/incident ${name}\`.\n\n${HELP_TEXT}` });
       return;
     }
-    let acknowledged = false;
-    const ackOnce: CommandArgs['ack'] = async (response) => {
-      acknowledged = true;
-      await ack(response);
-    };
-    try {
-      const incident = await incidents.findByChannel(command.channel_id);
-      const rest = command.text.trim().slice(name.length).trim();
-      const text = await subcommand({ args, rest, incident, command, client }, ackOnce);
-      if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
-    } catch (error) {
-      logger.error(error);
-      const text = error instanceof FirebreakError ? `Could not do that: ${error.message}` : 'Something went wrong; it has been logged. Please try again.';
-      if (acknowledged) await respond({ response_type: 'ephemeral', text });
-      else await ackOnce({ response_type: 'ephemeral', text });
-    }
+    // A failure is acknowledged, logged and told to the person by the error sink (error-sink.ts).
+    const incident = await incidents.findByChannel(command.channel_id);
+    const rest = command.text.trim().slice(name.length).trim();
+    const text = await subcommand({ args, rest, incident, command, client }, ack);
+    if (text !== undefined) await ack({ response_type: 'ephemeral', ...textBlocks(text) });
   };
 }

@@ -37,6 +37,7 @@ import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
+import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface FirebreakOptions {
   env: Env;
@@ -146,7 +147,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills };
+    const offers = new RemediationOfferStore(redis, keys, config.retention);
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {

@@ -1,3 +1,4 @@
+import { botKillScenario } from './kit/scenario-bot-kill';
 import { redisRestartScenario } from './kit/scenario-redis';
 import { formatTable, type Row } from './kit/table';
 
@@ -8,17 +9,20 @@ import { formatTable, type Row } from './kit/table';
  */
 export const SCENARIOS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'redis-restart': redisRestartScenario,
+  'bot-kill': botKillScenario,
 };
 
 export interface ReliabilityOptions {
   quick: boolean;
-  /** Only these scenarios (names of SCENARIOS); all by default. */
+  /** Only these scenarios (names of SCENARIOS); by default PROOF_SCENARIOS (comma-separated) or all. */
   scenarios?: string[];
   /** Where the table goes (console.log by default). */
   print?: (text: string) => void;
 }
 
-export async function run({ quick, scenarios = Object.keys(SCENARIOS), print = console.log }: ReliabilityOptions): Promise<Row[]> {
+const chosen = () => process.env.PROOF_SCENARIOS?.split(',').filter(Boolean) ?? Object.keys(SCENARIOS);
+
+export async function run({ quick, scenarios = chosen(), print = console.log }: ReliabilityOptions): Promise<Row[]> {
   const rows: Row[] = [];
   for (const name of scenarios) {
     const scenario = SCENARIOS[name];

@@ -1,5 +1,7 @@
 import { botKillScenario } from './kit/scenario-bot-kill';
+import { raceScenario } from './kit/scenario-race';
 import { redisRestartScenario } from './kit/scenario-redis';
+import { slackFaultsScenario } from './kit/scenario-slack-faults';
 import { formatTable, type Row } from './kit/table';
 
 /**
@@ -10,6 +12,8 @@ import { formatTable, type Row } from './kit/table';
 export const SCENARIOS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'redis-restart': redisRestartScenario,
   'bot-kill': botKillScenario,
+  'slack-faults': slackFaultsScenario,
+  race: raceScenario,
 };
 
 export interface ReliabilityOptions {
@@ -31,6 +35,7 @@ export async function run({ quick, scenarios = chosen(), print = console.log }: 
     try {
       rows.push(...(await scenario(quick)));
     } catch (error) {
+      print(`${name} failed: ${String(error).slice(0, 2000)}`);
       rows.push({ scenario: name, claim: 'scenario ran to the end', figures: String(error).split('\n')[0]!.slice(0, 200), pass: false });
     }
     print(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);

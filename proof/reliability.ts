@@ -1,6 +1,7 @@
 import { botKillScenario } from './kit/scenario-bot-kill';
 import { raceScenario } from './kit/scenario-race';
 import { redisRestartScenario } from './kit/scenario-redis';
+import { replicasScenario } from './kit/scenario-replicas';
 import { slackFaultsScenario } from './kit/scenario-slack-faults';
 import { formatTable, type Row } from './kit/table';
 
@@ -14,6 +15,7 @@ export const SCENARIOS: Record<string, (quick: boolean) => Promise<Row[]>> = {
   'bot-kill': botKillScenario,
   'slack-faults': slackFaultsScenario,
   race: raceScenario,
+  replicas: replicasScenario,
 };
 
 export interface ReliabilityOptions {

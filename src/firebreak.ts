@@ -23,6 +23,8 @@ import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { SlackRefusals } from './outbound/slack/refusals';
+import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
@@ -81,7 +83,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+  const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
@@ -98,6 +101,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
     watcher: guard.guard,
     client: () => client,
+    refusals,
   });
 
   const workers: Worker[] = [];
@@ -129,7 +133,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
 
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
+    const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

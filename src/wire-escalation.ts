@@ -13,6 +13,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
@@ -37,6 +38,8 @@ export function wireEscalation(options: {
   logger: Logger;
   /** Bolt builds its Web API client after the services: read it when a notification is sent. */
   client: () => WebClient;
+  /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
+  refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
@@ -49,7 +52,7 @@ export function wireEscalation(options: {
   });
   const service = new EscalationService({
     incidents: options.incidents,
-    store: new RedisEscalationStore(redis, keys),
+    store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
     scheduler: new BullTimerScheduler(queue, redis, keys, clock),
     notifier,
     services: config.services,

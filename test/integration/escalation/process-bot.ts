@@ -33,7 +33,7 @@ export async function startSlackApi(groups: Record<string, string[]> = {}): Prom
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const body: Record<string, unknown> = {};
       for (const [key, value] of new URLSearchParams(raw)) body[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
-      calls.push({ method, body });
+      calls.push({ method, body, at: Date.now() });
       const answers: Record<string, () => Record<string, unknown>> = {
         'auth.test': () => ({ ok: true, user_id: 'U0BOT', bot_id: 'B0FIREBREAK', team_id: 'T0TEST' }),
         'conversations.create': () => ({ ok: true, channel: { id: `C0INC${++channels}`, name: body.name } }),
@@ -67,7 +67,7 @@ export interface ProcessBot {
 }
 
 /** `src/main.ts` as a real process against the test Redis, the given Slack API and a config file. */
-export async function startProcessBot(options: { config: string; prefix: string; slack: SlackApi }): Promise<ProcessBot> {
+export async function startProcessBot(options: { config: string; prefix: string; slack: { apiUrl: string }; env?: Record<string, string> }): Promise<ProcessBot> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-escalation-'));
   const configFile = join(dir, 'firebreak.yaml');
   writeFileSync(configFile, options.config);
@@ -85,6 +85,7 @@ export async function startProcessBot(options: { config: string; prefix: string;
       FIREBREAK_CONFIG: configFile,
       FIREBREAK_REDIS_PREFIX: options.prefix,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      ...options.env,
     },
   });
   let output = '';

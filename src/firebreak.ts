@@ -9,6 +9,7 @@ import { missingSlackVariables, type Env } from './config/env';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
+import { gracefulServer } from './inbound/http/graceful';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
@@ -49,8 +50,18 @@ export interface Firebreak {
   port: number;
   slack: App | undefined;
   redis: Redis;
+  /**
+   * A graceful stop (SIGTERM): /readyz answers 503 at once while everything keeps serving for
+   * `drainMs`, so load balancers move traffic elsewhere; then close().
+   */
+  drain(drainMs: number): Promise<void>;
+  /** Close the listener (requests in progress finish), then workers (active jobs finish or are handed back), queues and Redis. */
   close(): Promise<void>;
 }
+
+/** How long in-flight HTTP requests and active jobs get to finish once closing. */
+const REQUEST_GRACE_MS = 10_000;
+const JOB_GRACE_MS = 10_000;
 
 /** Wait for every promise to settle, but no longer than `ms`. */
 async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
@@ -110,7 +121,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
     { name: 'workers', check: async () => options.workers === false || workers.every((w) => w.isRunning()) },
   ];
-  const httpApp = createHttpApp({ metrics, readiness, logger });
+  let draining = false;
+  const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
@@ -145,6 +157,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const server: Server = createServer(httpApp);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
+  const http = gracefulServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -152,19 +165,27 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (slack && env.SLACK_APP_TOKEN) await slack.start();
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const firebreak: Firebreak = {
     url: `http://${env.HOST}:${port}`,
     port,
     slack,
     redis,
+    async drain(drainMs) {
+      draining = true;
+      logger.info({ drainMs }, 'draining: /readyz answers 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await firebreak.close();
+    },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      draining = true;
+      // Requests in progress finish (without Redis they fail fast anyway).
+      await http.close(redis.status === 'ready' ? REQUEST_GRACE_MS : 2_000);
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
+      // Workers finish their active jobs; one still running after the grace period keeps its lock
+      // until it expires, then BullMQ's stalled-job check hands it to another worker (at least once).
       // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
       const redisUp = redis.status === 'ready';
-      await settleWithin(redisUp ? 10_000 : 2_000, [
+      await settleWithin(redisUp ? JOB_GRACE_MS : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
         intake.close(),
@@ -180,4 +201,5 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       }
     },
   };
+  return firebreak;
 }

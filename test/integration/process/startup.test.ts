@@ -39,7 +39,7 @@ describe('the bot as a process', () => {
   it('starts with no Slack credentials, serves /healthz and says what it needs', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-data-'));
-    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_DRAIN_SECONDS: '0' });
     try {
       await waitFor('healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 20_000);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

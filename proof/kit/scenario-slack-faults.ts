@@ -20,7 +20,7 @@ const count = (messages: ShownMessage[], text: string) => messages.filter((m) =>
  * updated and resolved; the announcements channel fails for good (not_in_channel). Each message once.
  */
 export async function slackFaultsScenario(quick: boolean): Promise<Row[]> {
-  const windowMs = quick ? 4_000 : 30_000;
+  const windowMs = quick ? 6_000 : 30_000;
   const world = await startWorld({ config: CONFIG });
   let faulted = 0;
   let until = 0;

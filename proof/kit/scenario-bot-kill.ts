@@ -45,7 +45,8 @@ async function openKills(world: World): Promise<string[]> {
     const crashed = world.killWhen(when(title));
     await startIncident(world.url(), { title, severity: 'P2', service: 'search' });
     await crashed;
-    const incident = await world.incidentTitled(title, (i) => i.publication.announcementTs !== undefined);
+    // A step cut mid-call is taken over once its lease ends (60 s), so allow for that.
+    const incident = await world.incidentTitled(title, (i) => i.publication.announcementTs !== undefined, 180_000);
     channels.push(incident.channelId!);
   }
   return channels;

@@ -22,7 +22,7 @@ export interface World {
   reader: Redis;
   prefix: string;
   kills: number;
-  incidentTitled(title: string, ready?: (incident: Incident) => boolean): Promise<Incident>;
+  incidentTitled(title: string, ready?: (incident: Incident) => boolean, timeoutMs?: number): Promise<Incident>;
   /**
    * Arm a crash: the first Slack call matching each of `when` is held; once all are held (and `also`
    * happened), the bot is SIGKILLed and replaced; resolves once the replacement is ready.
@@ -54,12 +54,12 @@ export async function startWorld(options: { config: string; replicas?: number; g
     prefix,
     kills: 0,
     faults: () => undefined,
-    async incidentTitled(title, ready = () => true) {
+    async incidentTitled(title, ready = () => true, timeoutMs = 60_000) {
       let found: Incident | undefined;
       await waitFor(`incident "${title}"`, async () => {
         found = (await world.incidents.list({ status: 'all', limit: 200 })).find((i) => i.title === title);
         return found !== undefined && ready(found);
-      }, 60_000);
+      }, timeoutMs);
       return found!;
     },
     async crash(index = 0) {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import type { Express } from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -11,7 +12,7 @@ import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
 import { gracefulServer } from './inbound/http/graceful';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
-import { createSlackApp } from './inbound/slack/app';
+import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
 import { webhookRouter } from './inbound/webhooks/routes';
@@ -22,6 +23,7 @@ import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
+import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
 import { SlackRefusals } from './outbound/slack/refusals';
@@ -32,6 +34,7 @@ import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
+import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 
 export interface FirebreakOptions {
@@ -41,8 +44,12 @@ export interface FirebreakOptions {
   redisUrl: string;
   logger: Logger;
   clock?: Clock;
-  /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
+  /** Run BullMQ workers in this process; default: unless FIREBREAK_ROLE is `web`. */
   workers?: boolean;
+  /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
+  routes?: { mount(app: Express): void };
+  /** The bot's Slack ids when known beforehand (the sandbox): no auth.test before the server listens. */
+  slackIdentity?: { botId: string; botUserId: string };
 }
 
 export interface Firebreak {
@@ -77,6 +84,10 @@ async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<v
 export async function startFirebreak(options: FirebreakOptions): Promise<Firebreak> {
   const { env, config, content, logger } = options;
   const clock = options.clock ?? systemClock;
+  // `web` answers Slack and webhooks and enqueues; `worker` runs the queues and timers and serves only
+  // its probes and metrics; `all` does both. Any number of each share one Redis.
+  const runWorkers = options.workers ?? env.FIREBREAK_ROLE !== 'web';
+  const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
 
@@ -95,13 +106,15 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
   const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, refusals });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
+    oncallMembers: oncall.members,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -119,7 +132,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
-    { name: 'workers', check: async () => options.workers === false || workers.every((w) => w.isRunning()) },
+    { name: 'workers', check: async () => !runWorkers || workers.every((w) => w.isRunning()) },
   ];
   let draining = false;
   const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
@@ -127,31 +140,40 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
   let client: WebClient;
-  if (missing.length === 0) {
+  if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
-    slack = createSlackApp({ env, httpApp, deps });
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall };
+    slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
-    client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
-    httpApp.post('/slack/events', (_req, res) => {
-      res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
-    });
+    client = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions(env));
+    if (serveTraffic) {
+      httpApp.post('/slack/events', (_req, res) => {
+        res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
+      });
+    }
   }
-  httpApp.use(
-    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
-  );
+  options.routes?.mount(httpApp);
+  if (serveTraffic) {
+    httpApp.use(
+      webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
+    );
+  }
   finishHttpApp(httpApp, logger);
 
-  if (options.workers !== false) {
-    const directory = new SlackDirectory(client, redis, keys);
+  instrumentSlackClient(client, metrics);
+  const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
+  if (runWorkers) {
+    const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
+    workers.push(await oncall.startWorker());
+    for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
   const server: Server = createServer(httpApp);
@@ -188,10 +210,12 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       await settleWithin(redisUp ? JOB_GRACE_MS : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
+        closeQueueDepth(),
         intake.close(),
         escalation.close(),
         remediation.close(),
         guard.close(),
+        oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

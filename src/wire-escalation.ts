@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
+import type { EscalationDeps } from './domain/escalation/firing';
+import type { TargetResolver } from './domain/escalation/ports';
 import { EscalationService } from './domain/escalation/service';
 import type { IncidentService } from './domain/incidents/service';
 import { startTimerWorker } from './inbound/workers/timers';
@@ -38,6 +40,8 @@ export function wireEscalation(options: {
   logger: Logger;
   /** Bolt builds its Web API client after the services: read it when a notification is sent. */
   client: () => WebClient;
+  /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
+  oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
   /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
   refusals?: SlackRefusals;
 }): EscalationWiring {
@@ -58,6 +62,7 @@ export function wireEscalation(options: {
     services: config.services,
     defaults: content.policy,
     clock,
+    ...(options.oncall ? { targets: options.oncall.targets, onAcknowledged: options.oncall.onAcknowledged } : {}),
   });
   return {
     service,

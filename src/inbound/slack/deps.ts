@@ -6,6 +6,8 @@ import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
 import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
+import type { OncallFlows } from '../../domain/oncall/flows';
+import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
@@ -26,4 +28,6 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
+  oncall?: { service: OncallService; flows: OncallFlows };
 }

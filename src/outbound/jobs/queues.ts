@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
+  /** On-call handoffs (`handoff-<rotation>-<ms>`) and PagerDuty events (`pd-<incident>-<action>-<occurrence>`). */
+  oncall: 'oncall',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -5,6 +5,7 @@ import { severityIdSchema, type Incident } from '../../../../domain/incidents/mo
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
+import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -90,6 +91,7 @@ export function incidentCommand(deps: SlackDeps) {
     postmortem: inIncident('postmortem', escalation.postmortem),
     rollback: remediation.rollback,
     flag: remediation.flag,
+    oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,
   };
 

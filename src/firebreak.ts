@@ -106,7 +106,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
   const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
-  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
   const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
@@ -115,6 +115,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
+    refusals,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -166,7 +167,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, content, config, logger });
+    const refused = refusals.record.bind(refusals);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

@@ -53,8 +53,6 @@ export function redisKeys(prefix = 'fb') {
     actionTarget: (target: string) => k('action-target', target),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
-    /** Set once the remediation buttons were offered in an incident's thread. */
-    remediationOffer: (incidentId: string) => k('remediation-offer', incidentId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation

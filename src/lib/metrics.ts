@@ -41,12 +41,6 @@ export function createMetrics() {
       labelNames: ['queue', 'outcome'] as const,
       registers: [registry],
     }),
-    slackFailedForGood: new Counter({
-      name: 'firebreak_slack_failed_for_good_total',
-      help: 'Slack effects (posts, updates, topics, invites, uploads) given up because Slack refused them for good, by Slack error',
-      labelNames: ['error'] as const,
-      registers: [registry],
-    }),
     jobDuration: new Histogram({
       name: 'firebreak_job_duration_seconds',
       help: 'Time a job attempt ran, by queue and outcome',
@@ -70,6 +64,12 @@ export function createMetrics() {
       name: 'firebreak_remediation_actions_total',
       help: 'Rollback and Disable flag actions that ended, by kind and outcome (succeeded, failed)',
       labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    slackFailedForGood: new Counter({
+      name: 'firebreak_slack_failed_for_good_total',
+      help: 'Slack effects (posts, updates, topics, invites, uploads) given up because Slack refused them for good, by Slack error',
+      labelNames: ['error'] as const,
       registers: [registry],
     }),
   };

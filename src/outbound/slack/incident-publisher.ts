@@ -31,6 +31,8 @@ export class SlackIncidentPublisher {
       directory: SlackDirectory;
       /** Each effect once (scope: the incident id); permanent refusals given up and reported. */
       steps: RedisSteps;
+      /** Counts and logs a refusal outside any step (the channel could not be made). */
+      refused?: (code: string, error: unknown, context: Record<string, unknown>) => void;
       content: Content;
       config: ConfigFile;
       logger: Logger;
@@ -166,7 +168,10 @@ export class SlackIncidentPublisher {
         const code = slackErrorCode(error);
         if (code === 'name_taken') continue;
         // No channel, nothing else of the incident can be shown: retrying would not help.
-        if (permanentSlackError(error)) throw new UnrecoverableError(`conversations.create for ${incident.id}: ${code}`);
+        if (permanentSlackError(error)) {
+          this.deps.refused?.(code ?? 'unknown', error, { incidentId: incident.id, step: 'channel' });
+          throw new UnrecoverableError(`conversations.create for ${incident.id}: ${code}`);
+        }
         throw error;
       }
     }

@@ -1,6 +1,7 @@
 import { startHarness, sleep, waitFor, type Harness } from '../../helpers/harness';
 import { resolveIncidentViaSlack, startIncidentViaSlack } from '../../helpers/incidents';
-import { FORM, postSigned, slashCommand } from '../../helpers/slack';
+import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
+import { FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
 
 const CONFIG = `
 announcements: "#incidents"
@@ -92,5 +93,15 @@ describe('Slack effects of incident events, each exactly once', () => {
     expect(h.slack.called('conversations.setTopic').filter((c) => String(c.body.topic).includes('U0LEAD'))).toHaveLength(1);
     expect(postsContaining(channel, 'incident commander')).toHaveLength(1);
     expect(await metricValue(h, 'firebreak_slack_failed_for_good_total')).toBe(2);
+  });
+
+  it('a channel Slack will not create is given up at once (not retried 15 times) and counted', async () => {
+    h.slack.on('conversations.create', () => ({ ok: false, error: 'restricted_action' }));
+    const values = { [B.title]: textValue('Cart is empty'), [B.severity]: selectValue('P2'), [B.impact]: textValue('Errors') };
+    expect((await postSigned(h.url, viewSubmission({ callbackId: INCIDENT_VIEWS.start, values }), FORM)).status).toBe(200);
+    await waitFor('the refusal counted', async () => (await metricValue(h, 'firebreak_slack_failed_for_good_total')) === 1);
+    await sleep(RETRIES_SETTLE_MS);
+    expect(h.slack.called('conversations.create')).toHaveLength(1);
+    expect(await metricValue(h, 'firebreak_slack_failed_for_good_total')).toBe(1);
   });
 });

@@ -53,6 +53,8 @@ export function redisKeys(prefix = 'fb') {
     actionTarget: (target: string) => k('action-target', target),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
+    /** What one Rollback / Disable flag button was rendered for (its value holds only this id). */
+    remediationButton: (offerId: string) => k('remediation-button', offerId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation
@@ -85,6 +87,10 @@ export function redisKeys(prefix = 'fb') {
     guardReadings: (deployId: string) => k('guard-window', deployId, 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', service, environment, signal),
+
+    // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
+    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', incidentId, part),
+    runbookTests: () => k('runbook-tests'),
 
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
     sandbox: (...parts: string[]) => k('sandbox', ...parts),

@@ -94,7 +94,7 @@ export async function startProcessBot(options: { config: string; prefix: string;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('bot ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 30_000);
+    await waitFor('bot ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`bot did not start: ${String(error)}\n${output}`);

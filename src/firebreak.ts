@@ -30,6 +30,7 @@ import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireRemediation } from './wire-remediation';
+import { wireStatusPage } from './wire-status-page';
 
 export interface FirebreakOptions {
   env: Env;
@@ -100,6 +101,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     client: () => client,
   });
 
+  const statusPage = wireStatusPage({ redis, keys, queueSettings, incidents, scheduler: escalation.scheduler, config, content, clock, logger, client: () => client });
+  escalation.routeTimers('statuspage-reminder', (timer) => statusPage.service.fire(timer));
+
   const workers: Worker[] = [];
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
@@ -113,7 +117,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, statusPage: statusPage.service };
     slack = createSlackApp({ env, httpApp, deps });
     client = slack.client;
   } else {
@@ -125,12 +129,14 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   httpApp.use(
     webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
   );
+  httpApp.use(statusPage.router);
   finishHttpApp(httpApp, logger);
 
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, statusPage.service], logger }));
+    workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
@@ -166,6 +172,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        statusPage.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

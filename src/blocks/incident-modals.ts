@@ -36,6 +36,20 @@ function option(value: string, text: string, description?: string) {
   return { value, text: plain(truncate(text, 75)), ...(description ? { description: plain(truncate(description, 75)) } : {}) };
 }
 
+export const CUSTOMER_FACING = 'customer-facing';
+
+/** "Customer-facing": the status page texts are proposed in the incident channel. */
+function customerFacingInput() {
+  const option = { value: CUSTOMER_FACING, text: plain('Customer-facing'), description: plain('Customers notice it: propose status page texts') };
+  return {
+    type: 'input' as const,
+    block_id: B.customerFacing,
+    optional: true,
+    label: plain('Status page'),
+    element: { type: 'checkboxes' as const, action_id: INPUT_ACTION, options: [option] },
+  };
+}
+
 export function startIncidentModal(input: {
   title?: string;
   severities: Record<SeverityId, SeverityDefinition>;
@@ -77,6 +91,7 @@ export function startIncidentModal(input: {
           ]
         : []),
       textInput(B.impact, 'Impact', { initial: input.impact, multiline: true, placeholder: 'Who is affected and how' }),
+      customerFacingInput(),
       {
         type: 'input',
         block_id: B.commander,

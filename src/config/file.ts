@@ -6,6 +6,7 @@ import { ConfigError, type Issue } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
 import { guardSchema } from './guard';
 import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
+import { statusPageConfigSchema, statusPageReferenceIssues } from './status-page';
 
 const slackChannel = z.string().regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, 'a channel like "#checkout-alerts" or a channel id');
 /** A Slack user (U…/W…) or user group (S…) id. */
@@ -45,6 +46,7 @@ export const configFileSchema = z
       .default({ serviceLabel: 'service' }),
     github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
     services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
+    statusPage: statusPageConfigSchema.optional(),
   });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -91,6 +93,7 @@ function crossReferenceIssues(document: unknown): Issue[] {
     if (typeof service !== 'string' || !(service in services))
       issues.push({ path: `github.repositories.${repository}`, message: `"${String(service)}" is not a configured service` });
   }
+  issues.push(...statusPageReferenceIssues(document));
   return issues;
 }
 

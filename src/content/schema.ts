@@ -116,6 +116,7 @@ export const policySchema = z.strictObject({
   }),
   escalation: escalationSchema,
   updates: z.strictObject({ every: durationSchema }),
+  statusPage: z.strictObject({ updateEvery: durationSchema }).default({ updateEvery: 30 * 60_000 }),
   postmortem: z.strictObject({
     dueWithin: durationSchema,
     remindAfter: durationSchema,

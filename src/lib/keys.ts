@@ -67,6 +67,14 @@ export function redisKeys(prefix = 'fb') {
     guardReadings: (deployId: string) => k('guard-window', deployId, 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', service, environment, signal),
+
+    // public status page
+    /** What the public sees of one incident (only what people published). */
+    statusIncident: (incidentId: string) => k('status', 'incident', incidentId),
+    /** Public incidents by last publication time. */
+    statusIncidents: () => k('status', 'incidents'),
+    /** One step of a publication or proposal (provider call, channel post) that must happen once. */
+    statusStep: (scope: string, step: string) => k('status', 'step', scope, step),
   };
 }
 

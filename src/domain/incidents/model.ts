@@ -50,6 +50,8 @@ export const incidentSchema = z.object({
   userImpact: z.string().optional(),
   followUp: z.string().optional(),
   origin: incidentOriginSchema.optional(),
+  /** Customers notice it: the status page texts are proposed in its channel. */
+  customerFacing: z.boolean().optional(),
   publication: publicationSchema.default({ invited: false, topicSet: false, pinned: false }),
 });
 

@@ -20,6 +20,7 @@ export interface StartIncidentInput {
   reporterId: string;
   commanderId?: string;
   origin?: IncidentOrigin;
+  customerFacing?: boolean;
   /** Identifies the request (Slack view id, alert fingerprint…): the same key never opens two incidents. */
   requestKey: string;
 }
@@ -60,6 +61,7 @@ export class IncidentService {
       revision: 0,
       channelName,
       origin: input.origin,
+      ...(input.customerFacing ? { customerFacing: true } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
     const { incident, created } = await this.repository.createOnce(draft, input.requestKey);
@@ -68,6 +70,7 @@ export class IncidentService {
         service: incident.service,
         commander: incident.commanderId,
         origin: incident.origin,
+        ...(incident.customerFacing ? { customerFacing: true } : {}),
       });
     }
     // Publishing is idempotent per incident, so a replayed request re-publishes safely.

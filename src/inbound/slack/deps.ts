@@ -7,6 +7,7 @@ import type { AlertTracker } from '../../domain/alerts/ports';
 import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
+import type { StatusPageService } from '../../domain/status/service';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
 
@@ -26,4 +27,6 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** Status page drafts and publication requests (a person's click). */
+  statusPage?: StatusPageService;
 }

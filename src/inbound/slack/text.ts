@@ -17,6 +17,7 @@ export const HELP_TEXT = [
   '• `/incident postmortem scheduled` — mark the postmortem as scheduled (stops its reminder)',
   '• `/incident rollback` — roll the suspect deploy back to its previous version (asks to confirm)',
   '• `/incident flag off <key>` — switch a feature flag off (asks to confirm)',
+  '• `/incident statuspage [investigating|identified|resolved]` — review the runbook\'s public text and publish it',
   '• `/incident status` — this incident at a glance',
   '• `/incident list` — open incidents',
   '• `/incident timeline` — everything that happened, with who and when',

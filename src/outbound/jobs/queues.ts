@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
+  /** Status page publications, one job per person's click (`spp-<incident>-<view id>`). */
+  statusPage: 'status-page',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -7,6 +7,7 @@ import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
 import { remediationSubcommands } from './remediation';
+import { statusPageSubcommand } from './status-page';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -91,6 +92,7 @@ export function incidentCommand(deps: SlackDeps) {
     postmortem: inIncident('postmortem', escalation.postmortem),
     rollback: remediation.rollback,
     flag: remediation.flag,
+    statuspage: statusPageSubcommand(deps),
     help: async () => HELP_TEXT,
   };
 

@@ -64,15 +64,20 @@ export class StatusPageService {
     const { store, incidents, provider, notifier } = this.deps;
     const incident = await incidents.get(request.incidentId);
     const scope = `${request.incidentId}-${request.requestId}`;
-    let record = await store.update(incident.id, (current) => applyPublication(current, request, incident, this.deps.clock.now().toISOString()));
+    // The provider first: when it refuses, nothing new is public anywhere (our page included).
+    const at = this.deps.clock.now().toISOString();
+    const apply = (current: PublicIncident | undefined) => applyPublication(current, request, incident, at);
+    let record = apply(await store.get(incident.id));
     const update = record.updates.find((u) => u.id === request.requestId);
     if (!update) throw new Error(`publication ${request.requestId} is missing from ${incident.id}'s public record`);
-
     if (provider) {
       await store.once(scope, 'provider-incident', async () => {
         const providerIncidentId = await provider.publishIncident(record, update);
-        record = await store.update(incident.id, (current) => ({ ...(current ?? record), providerIncidentId }));
+        record = await store.update(incident.id, (current) => ({ ...apply(current), providerIncidentId }));
       });
+    }
+    record = await store.update(incident.id, apply);
+    if (provider) {
       const state = componentStateFor(record, update.stage);
       for (const service of record.services) {
         await store.once(scope, `provider-component-${service}`, async () => {

@@ -18,6 +18,14 @@ statusPage:
   title: Acme status
 `;
 
+// Browser globals for the functions that run in the page (this project compiles without the DOM lib).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const getComputedStyle: (el: any) => { color: string; backgroundColor: string };
+declare const DOMParser: any;
+type Element = { textContent: string | null; parentElement: Element | null; getElementsByTagName(name: string): Element[] };
+
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
 const HOSTILE = 'Orders fail <script>window.__pwned = 1</script> & "quotes" <img src=x onerror=alert(1)>';
 
@@ -41,7 +49,7 @@ function contrastScript() {
     }
     return 'rgb(255, 255, 255)';
   };
-  return [...document.querySelectorAll('h1, h2, h3, p, li, span, strong, time, a')]
+  return ([...document.querySelectorAll('h1, h2, h3, p, li, span, strong, time, a')] as Element[])
     .filter((el) => (el.textContent ?? '').trim() !== '')
     .map((el) => ({ text: (el.textContent ?? '').trim().slice(0, 40), ratio: ratio(getComputedStyle(el).color, opaque(el)) }));
 }
@@ -137,7 +145,7 @@ describe('GET /status in a real browser at phone width', () => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');
       return {
         error: doc.getElementsByTagName('parsererror').length,
-        titles: [...doc.getElementsByTagName('entry')].map((e) => e.getElementsByTagName('title')[0]?.textContent),
+        titles: ([...doc.getElementsByTagName('entry')] as Element[]).map((e) => e.getElementsByTagName('title')[0]?.textContent),
         content: doc.getElementsByTagName('content')[0]?.textContent,
       };
     }, await feedResponse.text());

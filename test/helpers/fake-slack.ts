@@ -7,6 +7,8 @@ export interface SlackCall {
   method: string;
   /** The request's fields; JSON-encoded ones (blocks, view…) are parsed. */
   body: Record<string, unknown>;
+  /** When the fake received it (ms since the epoch). */
+  at: number;
 }
 
 type Responder = (call: SlackCall) => Record<string, unknown> | undefined;
@@ -41,7 +43,7 @@ export class FakeSlack {
       .post(/\/api\/.+/)
       .reply((uri, requestBody) => {
         const method = uri.replace(/^\/api\//, '').split('?')[0] ?? '';
-        const call = { method, body: parseBody(requestBody) };
+        const call = { method, body: parseBody(requestBody), at: Date.now() };
         this.calls.push(call);
         const override = this.overrides.get(method)?.(call);
         if (override && typeof override.status === 'number') {
@@ -61,7 +63,7 @@ export class FakeSlack {
       .persist()
       .post(/\/(commands|actions)\/.+/)
       .reply((uri, requestBody) => {
-        this.responses.push({ method: uri, body: parseBody(requestBody) });
+        this.responses.push({ method: uri, body: parseBody(requestBody), at: Date.now() });
         return [200, 'ok'];
       });
   }

@@ -9,7 +9,7 @@ import { QUEUE_NAMES } from '../../src/outbound/jobs/queues';
 import { RedisActionStore } from '../../src/outbound/store/action-store';
 import { RedisDeployStore } from '../../src/outbound/store/deploy-store';
 import { RedisIncidentStore } from '../../src/outbound/store/incident-store';
-import { redisUrl, type Harness } from './harness';
+import { redisUrl, waitFor, type Harness } from './harness';
 import { blockAction, FORM, postSigned, type SlackPostOptions } from './slack';
 import { aDeploy } from './factories';
 
@@ -150,4 +150,9 @@ export async function settled(h: Pick<Harness, 'redis' | 'prefix'>, id: string, 
     if (Date.now() > deadline) throw new Error(`action ${id} did not reach ${state}: ${JSON.stringify(record?.progress)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Wait until every remediation job has finished (none waiting, active or delayed): a repeat run would have happened by then. */
+export async function untilJobsFinished(h: Pick<Harness, 'prefix'>): Promise<void> {
+  await waitFor('remediation jobs finished', async () => (await remediationJobs(h.prefix)).every((job) => job.state === 'completed' || job.state === 'failed'));
 }

@@ -33,7 +33,7 @@ export async function startSlackServer(): Promise<SlackServer> {
     void read(req).then((raw) => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const body = parse(raw, req.headers['content-type']);
-      calls.push({ method, body });
+      calls.push({ method, body, at: Date.now() });
       const ts = `1900000000.${String(++seq).padStart(6, '0')}`;
       const answer =
         method === 'chat.update' ? { ok: true, channel: body.channel, ts: body.ts }

@@ -7,6 +7,22 @@ export function fixture<T extends object = Record<string, unknown>>(path: string
   return JSON.parse(readFileSync(join(__dirname, '../fixtures/webhooks', path), 'utf8')) as T;
 }
 
+const ISO_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * A sender's payload with every date-time in it moved by one offset so that the newest is
+ * `newestAgoMs` before now: the shape stays the sender's own, but the content never ages past a
+ * retention or a correlation window however long after it was written the test runs.
+ */
+export function recentFixture<T extends object = Record<string, unknown>>(path: string, newestAgoMs = 60_000): T {
+  const value = fixture<T>(path);
+  const times: number[] = [];
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && ISO_DATE_TIME.test(v) && times.push(Date.parse(v)), v));
+  if (times.length === 0) return value;
+  const shift = Date.now() - newestAgoMs - Math.max(...times);
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' && ISO_DATE_TIME.test(v) ? new Date(Date.parse(v) + shift).toISOString() : v)) as T;
+}
+
 export interface Answer {
   status: number;
   json: Record<string, unknown>;

@@ -103,14 +103,3 @@ export async function press(bot: Bot, call: SlackCall, text: string, userId: str
   await waitFor(`reply to ${text}`, () => bot.slack.responses.length > before);
   return JSON.stringify(bot.slack.responses.slice(before).map((r) => r.body));
 }
-
-/** Stamp each Web API call with when it arrived (the fake does not), for ordering checks. */
-export function recordTimes(slack: FakeSlack): Map<SlackCall, number> {
-  const times = new Map<SlackCall, number>();
-  const original = slack.calls.push.bind(slack.calls);
-  slack.calls.push = (...calls: SlackCall[]) => {
-    for (const call of calls) times.set(call, Date.now());
-    return original(...calls);
-  };
-  return times;
-}

@@ -33,7 +33,7 @@ export async function startSlackApi(groups: Record<string, string[]> = {}): Prom
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const body: Record<string, unknown> = {};
       for (const [key, value] of new URLSearchParams(raw)) body[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
-      calls.push({ method, body });
+      calls.push({ method, body, at: Date.now() });
       const answers: Record<string, () => Record<string, unknown>> = {
         'auth.test': () => ({ ok: true, user_id: 'U0BOT', bot_id: 'B0FIREBREAK', team_id: 'T0TEST' }),
         'conversations.create': () => ({ ok: true, channel: { id: `C0INC${++channels}`, name: body.name } }),

@@ -3,6 +3,7 @@ import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisKeys } from '../../../src/lib/keys';
 import { RedisIncidentStore } from '../../../src/outbound/store/incident-store';
 import { sleep, startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { recordingEndpoint } from '../../helpers/recorder';
 import { remediationJobs, settled, timeline } from '../../helpers/remediation';
 import { FakePrometheus, guardConfig, guardWindow, postDeploy, postsIn, SERVICE_CHANNEL } from './helpers';
 
@@ -20,13 +21,7 @@ describe('deploy guard, auto', () => {
   it('a bad deploy is rolled back, the incident opened with the report, level 1 paged — without anyone touching Slack', async () => {
     h = await startHarness({ config: guardConfig('auto') });
     prometheus = new FakePrometheus();
-    const bodies: Record<string, unknown>[] = [];
-    const deployer = nock('https://deployer.test')
-      .post('/rollback')
-      .reply((_uri, body) => {
-        bodies.push((typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>);
-        return [200, { message: 'switched back to blue' }];
-      });
+    const deployer = recordingEndpoint('https://deployer.test', 'post', '/rollback', [[200, { message: 'switched back to blue' }]]);
     const health = nock('https://checkout.test').get('/health').reply(200, 'ok');
 
     const deployId = await postDeploy(h);
@@ -35,8 +30,8 @@ describe('deploy guard, auto', () => {
 
     const context = { kind: 'guard' as const, id: deployId };
     const record = await settled(h, remediationActionId('rollback', context, deployId), 'succeeded');
-    deployer.done();
     health.done();
+    const bodies = deployer.calls.map((call) => JSON.parse(call.body) as Record<string, unknown>);
 
     // The rollback: the button's job, asked for by Firebreak, for the incident the guard opened.
     const incident = await openIncident();
@@ -79,13 +74,15 @@ describe('deploy guard, auto', () => {
     await sleep(1000);
     expect(prometheus.evaluations()).toBe(seen);
     expect(await remediationJobs(h.prefix)).toHaveLength(1);
+    expect(deployer.calls).toHaveLength(1);
     expect(h.slack.called('chat.postMessage').filter((c) => String(c.body.text).includes('Deploy guard is rolling back'))).toHaveLength(1);
   });
 
-  it('Slack refusing every message delays the report, never the rollback', async () => {
+  it('Slack failing every message delays the report, never the rollback; the report arrives once Slack is back', async () => {
     h = await startHarness({ config: guardConfig('auto') });
     prometheus = new FakePrometheus();
-    h.slack.on('chat.postMessage', () => ({ ok: false, error: 'channel_not_found' }));
+    let slackDown = true;
+    h.slack.on('chat.postMessage', () => (slackDown ? { ok: false, error: 'internal_error' } : undefined));
     const deployer = nock('https://deployer.test').post('/rollback').reply(200, { message: 'ok' });
     nock('https://checkout.test').get('/health').reply(200, 'ok');
     const deployId = await postDeploy(h);
@@ -94,7 +91,16 @@ describe('deploy guard, auto', () => {
     expect(await openIncident()).toMatchObject({ origin: { suspectDeployId: deployId } });
     const [job] = await remediationJobs(h.prefix);
     expect(job?.id).toContain(deployId);
-  });
+
+    // Slack recovers: the delayed report is delivered, once (in the incident's channel, open by then).
+    slackDown = false;
+    const mark = h.slack.calls.length;
+    const delivered = () =>
+      h.slack.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && String(c.body.text).includes('Deploy guard is rolling back'));
+    await waitFor('the delayed report', () => delivered().length > 0, 20_000);
+    await sleep(500);
+    expect(delivered()).toHaveLength(1);
+  }, 40_000);
 
   it('without a rollback executor the incident still opens and the report says to roll back by hand', async () => {
     h = await startHarness({ config: guardConfig('auto').replace(/^ {4}rollback: .*$/m, '') });

@@ -91,14 +91,11 @@ describe('crash safety', () => {
     await waitFor('the first call to reach the deployer', () => deployer!.keys.length === 1, 15_000);
     first.kill('SIGKILL');
     await exited(first);
-    const killedAt = Date.now();
 
     children.push(await startWorkerProcess(env));
     const record = await settled(h, id, 'succeeded', 25_000);
-    const recoveredIn = Date.now() - killedAt;
 
     expect(deployer.keys).toEqual([id, id]);
-    expect(recoveredIn).toBeLessThan(15_000);
     expect(record.progress.state).toBe('succeeded');
     expect(await remediationJobs(h.prefix)).toMatchObject([{ id, state: 'completed' }]);
     const texts = (await timeline(h, incident.id)).map((e) => e.text);

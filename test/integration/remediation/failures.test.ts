@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { remediationActionId } from '../../../src/domain/remediation/model';
-import { startHarness, sleep, waitFor, type Harness } from '../../helpers/harness';
+import { startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { recordingEndpoint, type Answer, type RecordedCall } from '../../helpers/recorder';
 import {
   click,
   INCIDENT_CHANNEL,
@@ -11,23 +12,12 @@ import {
   settled,
   statusTimeline,
   timeline,
+  untilJobsFinished,
 } from '../../helpers/remediation';
 
-interface Seen {
-  at: number;
-  key: string | undefined;
-}
-
-function deployerAnswering(seen: Seen[], ...answers: [number, Record<string, unknown>][]) {
-  const scope = nock('https://deployer.test');
-  for (const [status, body] of answers) {
-    scope.post('/rollback').reply(function () {
-      seen.push({ at: Date.now(), key: this.req.headers['idempotency-key'] as string | undefined });
-      return [status, body];
-    });
-  }
-  return scope;
-}
+/** The deployer answers each call with the next answer (the last one repeats) and records every call. */
+const deployerAnswering = (...answers: Answer[]) => recordingEndpoint('https://deployer.test', 'post', '/rollback', answers);
+const keysOf = (calls: RecordedCall[]) => calls.map((call) => call.headers['idempotency-key']);
 
 const healthy = () => nock('https://checkout.test').get('/health').reply(200).get('/ready').reply(200);
 
@@ -50,16 +40,16 @@ describe('Rollback failures and retries', () => {
 
   it('retries a 5xx with backoff and the same idempotency key, then succeeds', async () => {
     const { h, deploy, incident, context, id } = await setup();
-    const seen: Seen[] = [];
-    const scope = deployerAnswering(seen, [503, { message: 'deployer busy' }], [200, { message: 'rolled back' }]);
+    const { calls } = deployerAnswering([503, { message: 'deployer busy' }], [200, { message: 'rolled back' }]);
     healthy();
 
     expect((await click(h, { deploy, context })).status).toBe(200);
     const record = await settled(h, id, 'succeeded');
-    scope.done();
+    await untilJobsFinished(h);
 
-    expect(seen.map((s) => s.key)).toEqual([id, id]);
-    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(90);
+    expect(keysOf(calls)).toEqual([id, id]);
+    // The receiver saw the retry no sooner than the configured backoff (100 ms, less timer granularity).
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(90);
     expect(record.progress.attempt).toBe(2);
     await waitFor('final status', () => statusTimeline(h).updates.some((u) => u.text.endsWith(': succeeded')));
     const states = statusTimeline(h).updates.map((u) => u.text.replace(/.*: /, ''));
@@ -73,13 +63,13 @@ describe('Rollback failures and retries', () => {
 
   it('gives up at once on a 4xx: plain-words failure, timeline, escalation; pressing again starts a new run', async () => {
     const { h, deploy, incident, context, id } = await setup();
-    const seen: Seen[] = [];
-    deployerAnswering(seen, [400, { message: 'version v1.2.2 is not deployable' }]);
+    // A retry of the 4xx would be answered 200 and recorded: the failure must stay the only call.
+    const { calls } = deployerAnswering([400, { message: 'version v1.2.2 is not deployable' }], [200, { message: 'rolled back' }]);
 
     expect((await click(h, { deploy, context })).status).toBe(200);
     const failed = await settled(h, id, 'failed');
-    await sleep(300); // a retry would have come by now
-    expect(seen).toHaveLength(1);
+    await untilJobsFinished(h);
+    expect(calls).toHaveLength(1);
     expect(failed.progress.error).toBe('deployer answered HTTP 400: version v1.2.2 is not deployable');
 
     const [job] = await remediationJobs(h.prefix);
@@ -100,13 +90,13 @@ describe('Rollback failures and retries', () => {
     expect(entries.some((e) => e.kind === 'escalation')).toBe(true);
 
     // A responder presses again after the failure: a second run, with its own idempotency key.
-    deployerAnswering(seen, [200, { message: 'rolled back' }]);
     healthy();
     expect((await click(h, { deploy, context, userId: 'U0RESP2' })).status).toBe(200);
     const second = await settled(h, id, 'succeeded');
     expect(second.spec.run).toBe(2);
     expect(second.spec.actor).toBe('U0RESP2');
-    expect(seen.map((s) => s.key)).toEqual([id, `${id}-run2`]);
+    await untilJobsFinished(h);
+    expect(keysOf(calls)).toEqual([id, `${id}-run2`]);
     expect(statusTimeline(h).posts).toHaveLength(2);
   });
 

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { REMEDIATION_ACTIONS } from '../../../src/blocks/remediation-ids';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisKeys } from '../../../src/lib/keys';
-import { startHarness, sleep, waitFor, type Harness } from '../../helpers/harness';
+import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import {
   click,
   clickBody,
@@ -14,7 +14,9 @@ import {
   serviceConfig,
   settled,
   timeline,
+  untilJobsFinished,
 } from '../../helpers/remediation';
+import { recordingEndpoint } from '../../helpers/recorder';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
 import { FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
 
@@ -44,19 +46,14 @@ describe('Disable flag, alert cards and /incident commands', () => {
     const deploy = await seedDeploy(h);
     const context = { kind: 'alert' as const, id: 'fp-5xx-checkout' };
     const id = remediationActionId('disable-flag', context, 'new-checkout');
-    const seen: { auth: unknown; key: unknown; body: Record<string, unknown> }[] = [];
-    const flags = nock('https://flags.test')
-      .post('/api/flags')
-      .reply(function (_uri, body) {
-        seen.push({ auth: this.req.headers.authorization, key: this.req.headers['idempotency-key'], body: body as Record<string, unknown> });
-        return [200, {}];
-      });
+    const flags = recordingEndpoint('https://flags.test', 'post', '/api/flags');
     healthy();
 
     const answer = await click(h, { deploy, context, flagKey: 'new-checkout', channelId: ALERT_CHANNEL, messageTs: '1700000000.000900' });
     expect(answer.status).toBe(200);
     const record = await settled(h, id, 'succeeded');
-    flags.done();
+    await untilJobsFinished(h);
+    const seen = flags.calls.map((c) => ({ auth: c.headers.authorization, key: c.headers['idempotency-key'], body: JSON.parse(c.body) as unknown }));
     expect(seen).toEqual([{ auth: 'Bearer flags-token', key: id, body: expect.objectContaining({ flag: 'new-checkout', environment: 'production', enabled: false, service: 'checkout' }) }]);
     expect(record.progress.verification).toMatchObject({ passed: false });
 
@@ -74,14 +71,7 @@ describe('Disable flag, alert cards and /incident commands', () => {
   it('one rollback per deploy: the incident thread is told the alert card already started it', async () => {
     const deploy = await seedDeploy(h);
     const incident = await seedIncident(h);
-    const calls: unknown[] = [];
-    nock('https://deployer.test')
-      .post('/rollback')
-      .delay(200)
-      .reply(() => {
-        calls.push(1);
-        return [200, {}];
-      });
+    const { calls } = recordingEndpoint('https://deployer.test', 'post', '/rollback', [[200, {}]], { delayMs: 200 });
     nock('https://checkout.test').get('/health').reply(200).get('/ready').reply(200);
     const alert = { kind: 'alert' as const, id: 'fp-5xx-checkout' };
 
@@ -91,7 +81,7 @@ describe('Disable flag, alert cards and /incident commands', () => {
     await waitFor('ephemeral answer', () => h.slack.responses.length === 1);
     expect(String(h.slack.responses[0]!.body.text)).toContain('was already started from another alert card by <@U0RESP1>');
     await settled(h, remediationActionId('rollback', alert, deploy.id), 'succeeded');
-    await sleep(100);
+    await untilJobsFinished(h);
     expect(calls).toHaveLength(1);
     expect(await remediationJobs(h.prefix)).toHaveLength(1);
     expect((await timeline(h, incident.id)).some((e) => e.text.includes('asked again for the rollback'))).toBe(true);

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { signBody } from '../../../src/outbound/executors/http-rollback';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { recordingEndpoint, unmatchedRequests } from '../../helpers/recorder';
 import {
   actionRecord,
   click,
@@ -17,37 +18,29 @@ import {
   settled,
   statusTimeline,
   timeline,
+  untilJobsFinished,
 } from '../../helpers/remediation';
 
-interface DeployerCall {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** The deployer: records each call; answers 200 after `delayMs`. */
-function deployer(calls: DeployerCall[], delayMs = 0, times = 1) {
-  return nock('https://deployer.test')
-    .post('/rollback')
-    .times(times)
-    .delay(delayMs)
-    .reply(function (_uri, body) {
-      calls.push({ headers: this.req.headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-      return [200, { message: 'switched traffic back to blue' }];
-    });
-}
+/** The deployer: answers 200 after `delayMs` to every call, and records each one. */
+const deployer = (delayMs = 0) =>
+  recordingEndpoint('https://deployer.test', 'post', '/rollback', [[200, { message: 'switched traffic back to blue' }]], { delayMs });
 
 const healthy = () => nock('https://checkout.test').get('/health').reply(200, 'ok').get('/ready').reply(200, 'ok');
 
 describe('Rollback button through POST /slack/events', () => {
   let h: Harness;
+  let unmatched: ReturnType<typeof unmatchedRequests>;
 
   beforeEach(async () => {
+    unmatched = unmatchedRequests();
     h = await startHarness({ config: serviceConfig() });
     h.slack.on('usergroups.users.list', (call) => (call.body.usergroup === ONCALL_GROUP ? { ok: true, users: ['U0ONCALL'] } : undefined));
   });
   afterEach(async () => {
     await h.close();
     nock.cleanAll();
+    unmatched.stop();
+    expect(unmatched.list).toEqual([]);
   });
 
   const ephemerals = () => h.slack.responses.map((r) => String(r.body.text ?? ''));
@@ -55,8 +48,7 @@ describe('Rollback button through POST /slack/events', () => {
   it('acks, runs the signed rollback once, keeps one status message current, verifies and announces', async () => {
     const deploy = await seedDeploy(h);
     const incident = await seedIncident(h);
-    const calls: DeployerCall[] = [];
-    const scope = deployer(calls);
+    const { calls } = deployer();
     const health = healthy();
     const context = { kind: 'incident' as const, id: incident.id };
     const id = remediationActionId('rollback', context, deploy.id);
@@ -68,8 +60,8 @@ describe('Rollback button through POST /slack/events', () => {
     const record = await settled(h, id, 'succeeded');
     // The status message is updated once more after verification; wait for that last one.
     await waitFor('final status update', () => JSON.stringify(h.slack.called('chat.update').at(-1)?.body.blocks ?? '').includes('health checks passing'));
-    scope.done();
     health.done();
+    await untilJobsFinished(h);
 
     // The deployer got one signed JSON body carrying the idempotency key.
     expect(calls).toHaveLength(1);
@@ -128,8 +120,7 @@ describe('Rollback button through POST /slack/events', () => {
   it('a double click runs the action once and tells the clicker who started it and its state', async () => {
     const deploy = await seedDeploy(h);
     const incident = await seedIncident(h);
-    const calls: DeployerCall[] = [];
-    deployer(calls, 400);
+    const { calls } = deployer(400);
     healthy();
     const context = { kind: 'incident' as const, id: incident.id };
     const id = remediationActionId('rollback', context, deploy.id);
@@ -141,6 +132,7 @@ describe('Rollback button through POST /slack/events', () => {
     expect(ephemerals()[0]).toMatch(/already started by <@U0RESP1> at .* — it is \*running\* \(attempt 1 of 3\)/);
 
     await settled(h, id, 'succeeded');
+    await untilJobsFinished(h);
     expect(calls).toHaveLength(1);
     expect(await remediationJobs(h.prefix)).toHaveLength(1);
     const texts = (await timeline(h, incident.id)).map((e) => e.text);
@@ -150,8 +142,7 @@ describe('Rollback button through POST /slack/events', () => {
   it('two responders clicking at once start one job; the other is told who did', async () => {
     const deploy = await seedDeploy(h);
     const incident = await seedIncident(h);
-    const calls: DeployerCall[] = [];
-    deployer(calls, 200);
+    const { calls } = deployer(200);
     healthy();
     const context = { kind: 'incident' as const, id: incident.id };
     const id = remediationActionId('rollback', context, deploy.id);
@@ -160,6 +151,7 @@ describe('Rollback button through POST /slack/events', () => {
     const answers = await Promise.all([click(h, { deploy, context, userId: RESPONDER_2 }), click(h, { deploy, context, userId: 'U0ONCALL' })]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const record = await settled(h, id, 'succeeded');
+    await untilJobsFinished(h);
     await waitFor('ephemeral answer', () => ephemerals().length === 1);
     expect([RESPONDER_2, 'U0ONCALL']).toContain(record.spec.actor);
     expect(ephemerals()[0]).toContain(`already started by <@${record.spec.actor}>`);
@@ -170,8 +162,7 @@ describe('Rollback button through POST /slack/events', () => {
   it('a Slack retry of the same click is acknowledged and dropped', async () => {
     const deploy = await seedDeploy(h);
     const incident = await seedIncident(h);
-    const calls: DeployerCall[] = [];
-    deployer(calls, 100);
+    const { calls } = deployer(100);
     healthy();
     const context = { kind: 'incident' as const, id: incident.id };
     const id = remediationActionId('rollback', context, deploy.id);
@@ -181,6 +172,7 @@ describe('Rollback button through POST /slack/events', () => {
     expect((await click(h, details, { retryNum: 1 })).status).toBe(200);
     expect((await click(h, details, { retryNum: 2 })).status).toBe(200);
     await settled(h, id, 'succeeded');
+    await untilJobsFinished(h);
     expect(calls).toHaveLength(1);
     expect(await remediationJobs(h.prefix)).toHaveLength(1);
     expect(statusTimeline(h).posts).toHaveLength(1);

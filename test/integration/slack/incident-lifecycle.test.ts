@@ -1,4 +1,6 @@
 import { INCIDENT_ACTIONS, INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
+import { redisKeys } from '../../../src/lib/keys';
+import { RedisIncidentStore } from '../../../src/outbound/store/incident-store';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { startIncidentViaSlack } from '../../helpers/incidents';
 import { blockAction, FORM, postSigned, selectValue, slashCommand, textValue, userValue, viewSubmission } from '../../helpers/slack';
@@ -56,12 +58,14 @@ describe('incident lifecycle through POST /slack/events', () => {
   }
 
   it('start → update → resolve posts the templates, pins, invites and announces', async () => {
-    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
     await startIncident();
+    // The channel is named after the incident's own start date (UTC), whatever the day the test runs.
+    const incident = await new RedisIncidentStore(h.redis, redisKeys(h.prefix)).get('INC-1');
+    const startedOn = incident!.createdAt.slice(0, 10).replace(/-/g, '');
 
     const created = h.slack.called('conversations.create');
     expect(created).toHaveLength(1);
-    expect(created[0]!.body.name).toBe(`inc-${today}-checkout-500s-after-deploy`);
+    expect(created[0]!.body.name).toBe(`inc-${startedOn}-checkout-500s-after-deploy`);
 
     const invite = h.slack.called('conversations.invite')[0]!.body;
     expect(invite.channel).toBe('C0INC1');

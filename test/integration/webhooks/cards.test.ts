@@ -1,7 +1,7 @@
 import { INCIDENT_ACTIONS, INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { blockAction, FORM, postSigned, viewSubmission } from '../../helpers/slack';
-import { fixture, postWebhook } from '../../helpers/webhooks';
+import { postWebhook, recentFixture } from '../../helpers/webhooks';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -22,7 +22,7 @@ describe('every source through HTTP', () => {
     ['datadog', 'datadog/triggered.json'],
     ['datadog', 'datadog/recovered.json'],
   ])('%s accepts %s with 202 and an id', async (source, file) => {
-    const answer = await postWebhook(h.url, source, fixture(file));
+    const answer = await postWebhook(h.url, source, recentFixture(file));
     expect(answer.status).toBe(202);
     expect(answer.json.id).toEqual(expect.any(String));
   });
@@ -34,7 +34,7 @@ describe('from alert card to incident', () => {
 
   it('Start incident opens the modal filled from the alert and its verdict, and the incident keeps its origin', async () => {
     h = await startHarness({ config: 'services: { checkout: { channel: "#checkout-alerts" } }' });
-    await postWebhook(h.url, 'deploy', { ...fixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(10) });
+    await postWebhook(h.url, 'deploy', { ...recentFixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(10) });
     await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1), summary: '5xx rate 7%', fingerprint: 'card-fp-1' });
     await waitFor('card', () => h.slack.postsTo('#checkout-alerts').length === 1);
 
@@ -77,7 +77,7 @@ alerts: { autoStart: { severities: [critical], suspect: strong } }
 services: { checkout: { channel: "#checkout-alerts", responders: [U0ONCALL] } }
 `,
     });
-    await postWebhook(h.url, 'deploy', { ...fixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(5) });
+    await postWebhook(h.url, 'deploy', { ...recentFixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(5) });
     await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1), fingerprint: 'auto-1' });
     await waitFor('incident opened', () => h.slack.called('pins.add').length === 1);
     expect(h.slack.postsTo('#checkout-alerts')).toEqual([]);
@@ -102,6 +102,8 @@ describe('Slack rate limits', () => {
       await waitFor('card after the rate limit', () => h.slack.called('chat.postMessage').length === 2, 15_000);
       const [refused, accepted] = h.slack.called('chat.postMessage');
       expect(accepted!.body).toEqual(refused!.body);
+      // Slack saw the second try no sooner than its Retry-After (1 s, less timer granularity).
+      expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(950);
       expect(accepted!.body.channel).toBe('#checkout-alerts');
     } finally {
       await h.close();

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { startLocalRedis } from '../../../src/lib/redis-server';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { startIncidentViaSlack } from '../../helpers/incidents';
-import { alertmanagerGroup, fixture, githubHeaders, postWebhook } from '../../helpers/webhooks';
+import { redisKeys } from '../../../src/lib/keys';
+import { RedisDeployStore } from '../../../src/outbound/store/deploy-store';
+import { alertmanagerGroup, fixture, githubHeaders, postWebhook, recentFixture } from '../../helpers/webhooks';
 
 const CONFIG = `
 services:
@@ -27,16 +29,16 @@ describe('webhooks', () => {
   const storedKeys = async () => h.redis.keys(`${h.prefix}:*deploy*`).then((k) => k.concat());
 
   it('refuses missing and wrong credentials with 401, storing nothing', async () => {
-    const deploy = fixture('deploy/blue-green-succeeded.json');
+    const deploy = recentFixture('deploy/blue-green-succeeded.json');
     expect((await postWebhook(h.url, 'deploy', deploy, { 'Content-Type': 'application/json' })).status).toBe(401);
     expect((await postWebhook(h.url, 'alertmanager', deploy, { 'Content-Type': 'application/json', Authorization: 'Bearer nope' })).status).toBe(401);
-    const raw = JSON.stringify(fixture('github/deployment-status-success.json'));
+    const raw = JSON.stringify(recentFixture('github/deployment-status-success.json'));
     expect((await postWebhook(h.url, 'github', raw, githubHeaders(raw, 'deployment_status', 'd-1', 'wrong-secret'))).status).toBe(401);
     expect(await storedKeys()).toEqual([]);
   });
 
   it('answers invalid bodies with 400, every issue with its path, and stores nothing', async () => {
-    const bad = { ...fixture('deploy/blue-green-succeeded.json'), strategy: 'yolo', version: 42 };
+    const bad = { ...recentFixture('deploy/blue-green-succeeded.json'), strategy: 'yolo', version: 42 };
     const answer = await postWebhook(h.url, 'deploy', bad);
     expect(answer.status).toBe(400);
     const paths = (answer.json.issues as { path: string }[]).map((i) => i.path);
@@ -56,19 +58,23 @@ describe('webhooks', () => {
   });
 
   it('stores a deploy once: a resend gets 202 with the same id', async () => {
-    const deploy = fixture('deploy/blue-green-succeeded.json');
+    const deploy = recentFixture('deploy/blue-green-succeeded.json');
     const first = await postWebhook(h.url, 'deploy', deploy);
     const again = await postWebhook(h.url, 'deploy', deploy);
     expect(first.status).toBe(202);
     expect(again).toEqual({ status: 202, json: { id: first.json.id, duplicate: true } });
+    // Stored, and findable where correlation looks for it.
+    const stored = await new RedisDeployStore(h.redis, redisKeys(h.prefix)).latest('checkout', 'production');
+    expect(stored).toMatchObject({ id: first.json.id, version: (deploy as { version: string }).version });
   });
 
   it('takes GitHub deployment_status (signed, redelivery deduplicated), answers ping and ignores other events', async () => {
-    const raw = JSON.stringify(fixture('github/deployment-status-success.json'));
+    const raw = JSON.stringify(recentFixture('github/deployment-status-success.json'));
     const first = await postWebhook(h.url, 'github', raw, githubHeaders(raw, 'deployment_status', 'delivery-1'));
     expect(first.status).toBe(202);
     const redelivered = await postWebhook(h.url, 'github', raw, githubHeaders(raw, 'deployment_status', 'delivery-1'));
     expect(redelivered.json.id).toBe(first.json.id);
+    expect(await new RedisDeployStore(h.redis, redisKeys(h.prefix)).get(String(first.json.id))).toMatchObject({ source: 'github' });
     const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
     expect(await postWebhook(h.url, 'github', ping, githubHeaders(ping, 'ping', 'delivery-2'))).toEqual({ status: 200, json: { ok: true, zen: 'Keep it logically awesome.' } });
     const push = JSON.stringify({ ref: 'refs/heads/main' });
@@ -76,7 +82,7 @@ describe('webhooks', () => {
   });
 
   it('posts one alert card with the verdict and buttons; a resend posts nothing new', async () => {
-    const deploy = { ...fixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(12) };
+    const deploy = { ...recentFixture('deploy/blue-green-succeeded.json'), timestamp: minutesAgo(12) };
     expect((await postWebhook(h.url, 'deploy', deploy)).status).toBe(202);
     const group = alertmanagerGroup('checkout', [{ name: 'HighErrorRate', fingerprint: 'fp-checkout-1', startsAt: minutesAgo(2), labels: { route: '/api/orders' } }]);
     const first = await postWebhook(h.url, 'alertmanager', group);
@@ -102,7 +108,7 @@ describe('webhooks', () => {
     await waitFor('payments card', () => h.slack.postsTo('#payments-alerts').length === 1);
     expect(h.slack.postsTo('#payments-alerts')[0]).toContain('Not a regression');
 
-    await postWebhook(h.url, 'deploy', { ...fixture('deploy/blue-green-succeeded.json'), service: 'payments', version: 'v9', previousVersion: 'v8', timestamp: minutesAgo(50) });
+    await postWebhook(h.url, 'deploy', { ...recentFixture('deploy/blue-green-succeeded.json'), service: 'payments', version: 'v9', previousVersion: 'v8', timestamp: minutesAgo(50) });
     await postWebhook(h.url, 'alert', { service: 'checkout', name: 'Errors', severity: 'critical', status: 'firing', startsAt: minutesAgo(1) });
     await waitFor('checkout card', () => h.slack.postsTo('#checkout-alerts').length === 1);
     const card = h.slack.postsTo('#checkout-alerts')[0]!;

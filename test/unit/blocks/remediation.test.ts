@@ -81,7 +81,7 @@ describe('remediation status builders', () => {
     expect(text).toContain('*Running* — attempt 1 of 3');
     expect(text).toContain('42 s elapsed of the runbook target of under 2 min');
     expect(text).toContain('Requested by <@U0RESP1> at 10:05:00 UTC');
-    const late = remediationStatusMessage(record({ state: 'succeeded', finishedAt: '2026-11-22T10:08:00.000Z', result: 'done' }), new Date(), 120_000);
+    const late = remediationStatusMessage(record({ state: 'succeeded', finishedAt: '2026-11-22T10:08:00.000Z', result: 'done' }), new Date('2026-11-22T10:30:00.000Z'), 120_000);
     expect(JSON.stringify(late.blocks)).toContain('3 min elapsed — :warning: over the runbook target of 2 min');
   });
 

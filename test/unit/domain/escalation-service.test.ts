@@ -1,17 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { EscalationDeps } from '../../../src/domain/escalation/firing';
-import type { Acknowledgement, EscalationState, LevelNotice } from '../../../src/domain/escalation/model';
-import type { EscalationNotifier, EscalationStore, TimerScheduler } from '../../../src/domain/escalation/ports';
+import type { LevelNotice } from '../../../src/domain/escalation/model';
+import type { EscalationNotifier, TimerScheduler } from '../../../src/domain/escalation/ports';
 import { EscalationService } from '../../../src/domain/escalation/service';
 import { timerId, type Timer } from '../../../src/domain/escalation/timers';
 import type { Incident, TimelineEntry } from '../../../src/domain/incidents/model';
 import type { IncidentRepository } from '../../../src/domain/incidents/ports';
 import { IncidentService } from '../../../src/domain/incidents/service';
 import { fixedClock } from '../../../src/lib/clock';
+import { redisKeys } from '../../../src/lib/keys';
+import { RedisEscalationStore } from '../../../src/outbound/store/escalation-store';
+import { redisUrl } from '../../helpers/harness';
+import { deleteKeys } from '../../helpers/redis';
 
 const START = '2026-11-22T10:00:00.000Z';
 const MIN = 60_000;
 
-/** In-memory fakes of the ports: just enough to drive the service without Redis or Slack. */
+let redis: Redis;
+const prefixes: string[] = [];
+beforeAll(() => {
+  redis = new Redis(redisUrl());
+});
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) await deleteKeys(redis, `${prefix}:*`);
+});
+afterAll(() => redis.quit());
+
+/** In-memory fakes of the incident, timer and Slack ports around the real Redis escalation store. */
 function fakes() {
   const incidents = new Map<string, Incident>();
   const timelines = new Map<string, TimelineEntry[]>();
@@ -21,37 +37,10 @@ function fakes() {
     appendTimeline: async (id: string, entry: TimelineEntry) => void timelines.set(id, [...(timelines.get(id) ?? []), entry]),
     timeline: async (id: string) => timelines.get(id) ?? [],
   } as unknown as IncidentRepository;
-  const states = new Map<string, EscalationState>();
-  const steps = new Set<string>();
-  const state = (id: string) => {
-    if (!states.has(id)) states.set(id, { epoch: 0, notified: {}, acks: {} });
-    return states.get(id)!;
-  };
-  const first = (current: Acknowledgement | undefined, ack: Acknowledgement) => ({ ack: current ?? ack, first: current === undefined });
-  const store: EscalationStore = {
-    get: async (id) => structuredClone(state(id)),
-    restart: async (id, epoch, anchor) => {
-      if (state(id).epoch < epoch) states.set(id, { ...state(id), epoch, anchor, notified: {}, acks: {} });
-      return structuredClone(state(id));
-    },
-    markNotified: async (id, _epoch, level, at) => (state(id).notified[level] ??= at),
-    acknowledge: async (id, _epoch, level, ack) => {
-      const result = first(state(id).acks[level], ack);
-      state(id).acks[level] = result.ack;
-      return result;
-    },
-    markPostmortemScheduled: async (id, ack) => {
-      const result = first(state(id).postmortemScheduled, ack);
-      state(id).postmortemScheduled = result.ack;
-      return result;
-    },
-    once: async (id, step, action) => {
-      if (steps.has(`${id}/${step}`)) return false;
-      await action();
-      steps.add(`${id}/${step}`);
-      return true;
-    },
-  };
+  // The real Redis store: "once per person" and acknowledgements are its Lua scripts' promises.
+  const prefix = `esc${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  prefixes.push(prefix);
+  const store = new RedisEscalationStore(redis, redisKeys(prefix));
   const scheduled = new Map<string, Timer>();
   const scheduler: TimerScheduler = {
     schedule: async (timer) => void scheduled.set(timerId(timer), timer),

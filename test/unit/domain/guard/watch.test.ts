@@ -40,22 +40,25 @@ function deploy(overrides: Partial<Deploy> = {}): Deploy {
 const watched: WatchPointer = { deployId: 'd-old', version: 'v1.2.3', deployedAt: NOW - 10 * 60_000 };
 
 describe('decideWatch', () => {
+  // The last column is what the decision says: the deploy whose window starts, why it ends, why it is ignored.
   it.each<[string, Partial<Deploy>, WatchPointer | undefined, string, string]>([
-    ['a succeeded deploy starts a window', {}, undefined, 'start', ''],
-    ['a newer succeeded deploy supersedes the watched one', {}, watched, 'start', ''],
-    ['a resend of the watched deploy starts it again (idempotent)', { id: 'd-old', version: 'v1.2.3', timestamp: minutesAgo(10) }, watched, 'start', ''],
-    ['an older deploy than the watched one changes nothing', { timestamp: minutesAgo(20) }, watched, 'ignore', ''],
-    ['another environment is not watched', { environment: 'staging' }, undefined, 'ignore', ''],
-    ['a deploy whose window is already over starts none', { timestamp: minutesAgo(30) }, undefined, 'ignore', ''],
+    ['a succeeded deploy starts a window', {}, undefined, 'start', 'd-new'],
+    ['a newer succeeded deploy supersedes the watched one', {}, watched, 'start', 'd-new'],
+    ['a resend of the watched deploy starts it again (idempotent)', { id: 'd-old', version: 'v1.2.3', timestamp: minutesAgo(10) }, watched, 'start', 'd-old'],
+    ['an older deploy than the watched one changes nothing', { timestamp: minutesAgo(20) }, watched, 'ignore', 'older than the watched deploy of v1.2.3'],
+    ['another environment is not watched', { environment: 'staging' }, undefined, 'ignore', 'not the guarded environment (production)'],
+    ['a deploy whose window is already over starts none', { timestamp: minutesAgo(30) }, undefined, 'ignore', 'its guard window is already over'],
     ['a started deploy of another version ends the window', { status: 'started' }, watched, 'end', 'superseded by the deploy of v1.2.4'],
     ['a rolled-back event of the watched version ends it', { status: 'rolled_back', version: 'v1.2.3' }, watched, 'end', 'v1.2.3 rolled back'],
     ['a failed event of the watched version ends it', { status: 'failed', version: 'v1.2.3' }, watched, 'end', 'v1.2.3 failed'],
-    ['a failed deploy of another version leaves it', { status: 'failed' }, watched, 'ignore', ''],
-    ['a started event with nothing watched is nothing', { status: 'started' }, undefined, 'ignore', ''],
-  ])('%s', (_name, overrides, current, kind, reason) => {
+    ['a failed deploy of another version leaves it', { status: 'failed' }, watched, 'ignore', 'does not change the watched deploy'],
+    ['a started event with nothing watched is nothing', { status: 'started' }, undefined, 'ignore', 'nothing watched'],
+  ])('%s', (_name, overrides, current, kind, detail) => {
     const decision = decideWatch(deploy(overrides), current, settings, NOW);
     expect(decision.kind).toBe(kind);
-    if (reason) expect(decision).toMatchObject({ deployId: 'd-old', reason });
+    if (decision.kind === 'start') expect(decision.window.deployId).toBe(detail);
+    else if (decision.kind === 'end') expect(decision).toEqual({ kind: 'end', deployId: 'd-old', reason: detail });
+    else expect(decision).toEqual({ kind: 'ignore', why: detail });
   });
 
   it('the window runs from the deploy for the configured time, ticks on a fixed cadence', () => {

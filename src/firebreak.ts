@@ -23,6 +23,7 @@ import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { buildRunbookCard, SlackRunbookCardPublisher, type RunbookCardDeps } from './outbound/slack/runbook-card-publisher';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
@@ -104,6 +105,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const statusPage = wireStatusPage({ redis, keys, queueSettings, incidents, scheduler: escalation.scheduler, config, content, clock, logger, client: () => client });
   escalation.routeTimers('statuspage-reminder', (timer) => statusPage.service.fire(timer));
 
+  const runbookCards: RunbookCardDeps = { client: () => client, repository, incidents, alerts, verdict: (alert) => intake.verdict(alert), content, config };
+
   const workers: Worker[] = [];
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
@@ -117,7 +120,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, statusPage: statusPage.service };
+    const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, statusPage: statusPage.service, runbookCard };
     slack = createSlackApp({ env, httpApp, deps });
     client = slack.client;
   } else {
@@ -135,7 +139,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (options.workers !== false) {
     const directory = new SlackDirectory(client, redis, keys);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, statusPage.service], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, new SlackRunbookCardPublisher(runbookCards), escalation.service, remediation.offer, guard.incidentReports, statusPage.service], logger }));
     workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

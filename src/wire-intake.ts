@@ -76,6 +76,7 @@ export function wireIntake(options: {
         digests,
         config,
         rollbackTargets: policy.rollbackTargets,
+        errorRateThreshold: policy.guard.errorRate.threshold,
         verdict,
         logger,
       });

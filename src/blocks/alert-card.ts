@@ -5,6 +5,7 @@ import type { Suspect, Verdict } from '../domain/correlation';
 import { INCIDENT_ACTIONS } from './ids';
 import { utcTime, type SlackMessage } from './incident-messages';
 import { remediationButtons } from './remediation';
+import { rollBackFirst, rollBackFirstText } from '../domain/runbooks/recommend';
 import { context, escapeMrkdwn, plain, section, truncate } from './text';
 
 /** What the Start incident button carries. */
@@ -68,7 +69,7 @@ function suspectRemediation(verdict: Verdict, alert: AlertState, rollbackTargets
 }
 
 /** The card posted in the service's channel for an alert with no open incident. */
-export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number> }): SlackMessage {
+export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number>; errorRateThreshold?: number }): SlackMessage {
   const { alert, verdict, counts } = input;
   const icon = alert.state === 'resolved' && counts.firing === 0 ? ':white_check_mark:' : ':rotating_light:';
   const headline = `${icon} *${escapeMrkdwn(alert.name)}* on *${alert.service}* (${alert.severity})${alert.environment ? ` in ${alert.environment}` : ''}`;
@@ -80,6 +81,9 @@ export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: 
   const blocks: KnownBlock[] = [
     section(`${headline}\n${details.join('\n')}`),
     section(verdictText(verdict)),
+    ...(input.errorRateThreshold !== undefined && alert.state !== 'resolved' && rollBackFirst(alert, input.errorRateThreshold, false)
+      ? [section(`:rewind: *Recommendation:* ${rollBackFirstText(input.errorRateThreshold)}`)]
+      : []),
     context(countsText(counts)),
     {
       type: 'actions',

@@ -24,6 +24,8 @@ export const publicationSchema = z.object({
   pinned: z.boolean().default(false),
   announcementTs: z.string().optional(),
   alertThreadTs: z.string().optional(),
+  /** The runbook card posted when the incident opened. */
+  runbookCardTs: z.string().optional(),
 });
 export type Publication = z.infer<typeof publicationSchema>;
 

@@ -8,6 +8,9 @@ import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { StatusPageService } from '../../domain/status/service';
+import type { SlackMessage } from '../../blocks/incident-messages';
+import type { Runbook } from '../../content/schema';
+import type { Incident } from '../../domain/incidents/model';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
 
@@ -29,4 +32,6 @@ export interface SlackDeps {
   remediation: RemediationRequests;
   /** Status page drafts and publication requests (a person's click). */
   statusPage?: StatusPageService;
+  /** The runbook card for a runbook, read against the incident (its alert's diagnosis, the roll-back-first rule). */
+  runbookCard(runbook: Runbook, incident: Incident | undefined): Promise<SlackMessage>;
 }

@@ -21,6 +21,6 @@ export const HELP_TEXT = [
   '• `/incident status` — this incident at a glance',
   '• `/incident list` — open incidents',
   '• `/incident timeline` — everything that happened, with who and when',
-  '• `/incident runbook` — the service\'s runbook checklist',
+  '• `/incident runbook [id] [--me]` — post the runbook card here (only to you with `--me`); `/incident runbook list` — the ids',
   '• `/incident help` — this text',
 ].join('\n');

@@ -42,6 +42,8 @@ export class SlackAlertPublisher {
       config: ConfigFile;
       /** The rollback runbook's target time per deploy strategy, named in the Rollback confirmation. */
       rollbackTargets: Record<string, number>;
+      /** policy.yaml guard.errorRate.threshold: above it, with no known cause, the card recommends rolling back first. */
+      errorRateThreshold?: number;
       verdict: (alert: AlertState) => Promise<Verdict>;
       logger: Logger;
     },
@@ -79,7 +81,7 @@ export class SlackAlertPublisher {
       return;
     }
     const counts = await this.counts(service, Date.parse(primary.startsAt));
-    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
+    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets, errorRateThreshold: this.deps.errorRateThreshold });
     const posted = await this.deps.client.chat.postMessage({ channel, ...message, unfurl_links: false });
     const card: CardState = { channel: posted.channel ?? channel, ts: posted.ts ?? '', fingerprint: primary.fingerprint, postedAt: Date.parse(primary.startsAt) };
     await this.deps.redis.set(cardKey, JSON.stringify(card), 'EX', CARD_TTL_SECONDS);
@@ -90,7 +92,7 @@ export class SlackAlertPublisher {
     if (!primary) return;
     const counts = await this.counts(service, card.postedAt);
     const verdict = await this.deps.verdict(primary);
-    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets });
+    const message = alertCard({ alert: primary, verdict, counts, rollbackTargets: this.deps.rollbackTargets, errorRateThreshold: this.deps.errorRateThreshold });
     await this.deps.client.chat.update({ channel: card.channel, ts: card.ts, ...message });
     // Everything resolved: the next alert gets a fresh card.
     if (counts.firing === 0) await this.deps.redis.del(this.deps.keys.alertCard(service));

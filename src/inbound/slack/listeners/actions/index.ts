@@ -7,6 +7,7 @@ import { registerRemediationActions } from './remediation';
 import { startFromAlert } from './start-from-alert';
 import { STATUS_PAGE_ACTIONS } from '../../../../blocks/status-page-ids';
 import { publishToStatusPage } from './status-page';
+import { registerRunbookActions } from './runbook';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(INCIDENT_ACTIONS.checklistToggle, checklistToggle(deps));
@@ -14,4 +15,5 @@ export function register(app: App, deps: SlackDeps): void {
   registerEscalationActions(app, deps);
   registerRemediationActions(app, deps);
   app.action(STATUS_PAGE_ACTIONS.publish, publishToStatusPage(deps));
+  registerRunbookActions(app, deps);
 }

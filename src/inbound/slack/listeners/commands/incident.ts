@@ -7,6 +7,7 @@ import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
 import { remediationSubcommands } from './remediation';
+import { runbookSubcommand } from './runbook';
 import { statusPageSubcommand } from './status-page';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -81,12 +82,7 @@ export function incidentCommand(deps: SlackDeps) {
     status: inIncident('status', async (incident) => statusText(incident, clock.now())),
     list: async () => listText(await incidents.list('open', 50), clock.now()),
     timeline: inIncident('timeline', async (incident) => timelineText(incident, await incidents.timeline(incident.id))),
-    runbook: async ({ incident, args }) => {
-      const id = args[0] ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
-      const runbook = content.runbook(id);
-      if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
-      return [`*${runbook.title}* — ${runbook.whenToUse}`, ...runbook.steps.slice(0, 40).map((step) => `☐ ${step}`)].join('\n');
-    },
+    runbook: runbookSubcommand(deps),
     ack: inIncident('ack', escalation.ack),
     escalate: inIncident('escalate', escalation.escalate),
     postmortem: inIncident('postmortem', escalation.postmortem),

@@ -1,0 +1,95 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { Runbook } from '../content/schema';
+import { RUNBOOK_ACTIONS, RUNBOOK_CHECKS_BLOCK, RUNBOOK_VIEW, SHOW_ALL_TEXT } from './runbook-ids';
+import type { SlackMessage } from './incident-messages';
+import { context, escapeMrkdwn, mrkdwn, plain, section, truncate } from './text';
+
+/** How many first checks the card shows as checkboxes (Slack allows 10). */
+const FIRST_CHECKS = 5;
+const OPTION_TEXT = 75;
+
+/** Runbook Markdown (operator-written) as Slack mrkdwn: **bold** → *bold*, # headings → bold lines. */
+export function markdownToMrkdwn(markdown: string): string {
+  return escapeMrkdwn(markdown)
+    .replace(/\*\*(.+?)\*\*/g, '*$1*')
+    .replace(/^#{1,6}[ \t]+(.+)$/gm, '*$1*')
+    .replace(/^(\s*)[-*+] \[ \][ \t]+/gm, '$1☐ ')
+    .replace(/^(\s*)[-+] /gm, '$1• ');
+}
+
+/** The first section whose heading matches. */
+export function sectionOf(runbook: Runbook, heading: RegExp): string | undefined {
+  return runbook.sections.find((s) => heading.test(s.heading))?.body;
+}
+
+/** List items of a section ("1. x", "- x"), without their markers. */
+export function listItems(body: string | undefined): string[] {
+  return (body ?? '')
+    .split('\n')
+    .map((line) => /^\s*(?:\d+[.)]|[-*+])\s+(?!\[ \])(.+)$/.exec(line)?.[1]?.trim())
+    .filter((item): item is string => Boolean(item));
+}
+
+export interface RunbookCardInput {
+  runbook: Runbook;
+  /** The triggering alert's quick-diagnosis readings, when an alert opened the incident. */
+  diagnosis: { reading: string; likelyCause: string }[];
+  /** Likely causes, ranked (diagnosis first, then the runbook's). */
+  causes: string[];
+  /** "Roll back first" when the alert's value says so. */
+  recommendation?: string;
+  incidentId?: string;
+}
+
+function checkOption(step: string, index: number) {
+  const text = step.length <= OPTION_TEXT ? step : `${step.slice(0, OPTION_TEXT - 1)}…`;
+  const rest = step.length <= OPTION_TEXT ? undefined : truncate(`…${step.slice(OPTION_TEXT - 1)}`, OPTION_TEXT);
+  return { value: `s${index}`, text: plain(text), ...(rest ? { description: plain(rest) } : {}) };
+}
+
+/** The card in the incident channel: what a responder needs first, with Show all for the rest. */
+export function runbookCard(input: RunbookCardInput): SlackMessage {
+  const { runbook } = input;
+  const blocks: KnownBlock[] = [section(`:blue_book: *Runbook: ${escapeMrkdwn(runbook.title)}*\n${escapeMrkdwn(runbook.whenToUse)}`)];
+  if (input.recommendation) blocks.push(section(`:rewind: *Recommendation:* ${escapeMrkdwn(input.recommendation)}`));
+  if (input.diagnosis.length > 0) {
+    blocks.push(section(`*Quick diagnosis*\n${input.diagnosis.map((d) => `:mag: ${escapeMrkdwn(d.reading)} → likely *${escapeMrkdwn(d.likelyCause)}*`).join('\n')}`));
+  }
+  if (input.causes.length > 0) {
+    blocks.push(section(`*Likely causes*\n${input.causes.slice(0, 6).map((c, i) => `${i + 1}. ${escapeMrkdwn(c)}`).join('\n')}`));
+  }
+  const checks = runbook.steps.slice(0, FIRST_CHECKS);
+  if (checks.length > 0) {
+    blocks.push(section('*First checks*'));
+    blocks.push({
+      type: 'actions',
+      block_id: RUNBOOK_CHECKS_BLOCK,
+      elements: [{ type: 'checkboxes', action_id: RUNBOOK_ACTIONS.checkToggle, options: checks.map(checkOption) }],
+    });
+  }
+  const rollback = sectionOf(runbook, /^rollback plan$/i);
+  if (rollback) blocks.push(section(`*Rollback plan*\n${markdownToMrkdwn(rollback)}`));
+  const success = sectionOf(runbook, /^success criteria$/i);
+  if (success) blocks.push(section(`*Success criteria*\n${markdownToMrkdwn(success)}`));
+  blocks.push({
+    type: 'actions',
+    elements: [{ type: 'button', action_id: RUNBOOK_ACTIONS.showAll, text: plain(SHOW_ALL_TEXT), value: JSON.stringify({ runbook: runbook.id }) }],
+  });
+  blocks.push(context(`\`${runbook.id}\`${input.incidentId ? ` · ${input.incidentId}` : ''} · \`/incident runbook list\` for the others`));
+  const text = [`Runbook: ${runbook.title}`, input.recommendation].filter(Boolean).join(' — ');
+  return { text: truncate(text, 3000), blocks };
+}
+
+/** Show all: every section of the runbook in a modal (Slack allows 100 blocks, 3000 characters each). */
+export function runbookModal(runbook: Runbook): View {
+  const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(runbook.title)}*\n${escapeMrkdwn(runbook.whenToUse)}`)];
+  for (const s of runbook.sections.slice(0, 45)) {
+    blocks.push({ type: 'header', text: plain(truncate(s.heading, 150)) });
+    if (s.body) blocks.push({ type: 'section', text: mrkdwn(truncate(markdownToMrkdwn(s.body), 3000)) });
+  }
+  return { type: 'modal', callback_id: RUNBOOK_VIEW, title: plain(truncate('Runbook', 24)), close: plain('Close'), blocks };
+}
+
+export function runbookListText(runbooks: Runbook[]): string {
+  return ['*Runbooks* (`/incident runbook <id>`):', ...runbooks.map((r) => `• \`${r.id}\` — ${escapeMrkdwn(r.title)}`)].join('\n');
+}

@@ -41,10 +41,12 @@ export interface RunbookCardInput {
   incidentId?: string;
 }
 
+/** Slack cuts option texts at 75 characters: a long step continues, at a word break, in the description. */
 function checkOption(step: string, index: number) {
-  const text = step.length <= OPTION_TEXT ? step : `${step.slice(0, OPTION_TEXT - 1)}…`;
-  const rest = step.length <= OPTION_TEXT ? undefined : truncate(`…${step.slice(OPTION_TEXT - 1)}`, OPTION_TEXT);
-  return { value: `s${index}`, text: plain(text), ...(rest ? { description: plain(rest) } : {}) };
+  if (step.length <= OPTION_TEXT) return { value: `s${index}`, text: plain(step) };
+  const head = step.slice(0, OPTION_TEXT - 1);
+  const cut = head.lastIndexOf(' ') > OPTION_TEXT / 2 ? head.lastIndexOf(' ') : OPTION_TEXT - 1;
+  return { value: `s${index}`, text: plain(`${step.slice(0, cut).trimEnd()}…`), description: plain(truncate(`…${step.slice(cut).trimStart()}`, OPTION_TEXT)) };
 }
 
 /** The card in the incident channel: what a responder needs first, with Show all for the rest. */

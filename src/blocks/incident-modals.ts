@@ -1,7 +1,8 @@
 import type { View } from '@slack/types';
 import { SEVERITY_IDS, WORK_STATUSES, type Incident, type SeverityId } from '../domain/incidents/model';
+import { humanDuration } from '../lib/human-duration';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS, INPUT_ACTION } from './ids';
-import { plain, truncate } from './text';
+import { escapeMrkdwn, mrkdwn, plain, truncate } from './text';
 
 export interface SeverityDefinition {
   label: string;
@@ -36,6 +37,17 @@ function option(value: string, text: string, description?: string) {
   return { value, text: plain(truncate(text, 75)), ...(description ? { description: plain(truncate(description, 75)) } : {}) };
 }
 
+export const SEVERITY_DEFINITIONS_BLOCK = 'severity_definitions';
+
+/** Every severity's full definition (severities.yaml), where a select's 75 characters would cut it. */
+function severityDefinitions(severities: Record<SeverityId, SeverityDefinition>) {
+  return {
+    type: 'context' as const,
+    block_id: SEVERITY_DEFINITIONS_BLOCK,
+    elements: SEVERITY_IDS.map((id) => mrkdwn(`*${id} ${escapeMrkdwn(severities[id].label)}* — ${escapeMrkdwn(severities[id].definition)}`)),
+  };
+}
+
 export const CUSTOMER_FACING = 'customer-facing';
 
 /** "Customer-facing": the status page texts are proposed in the incident channel. */
@@ -60,7 +72,8 @@ export function startIncidentModal(input: {
   reporterId: string;
   metadata: StartModalMetadata;
 }): View {
-  const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`, input.severities[id].definition));
+  // Option descriptions stop at 75 characters: the full definitions go in a context block below.
+  const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`));
   const initialSeverity = severityOptions.find((o) => o.value === (input.severity ?? 'P2'));
   const serviceOptions = input.services.map((s) => option(s, s));
   const initialService = serviceOptions.find((o) => o.value === input.service);
@@ -79,6 +92,7 @@ export function startIncidentModal(input: {
         label: plain('Severity'),
         element: { type: 'static_select', action_id: INPUT_ACTION, options: severityOptions, ...(initialSeverity ? { initial_option: initialSeverity } : {}) },
       },
+      severityDefinitions(input.severities),
       ...(serviceOptions.length > 0
         ? [
             {
@@ -104,7 +118,8 @@ export function startIncidentModal(input: {
   };
 }
 
-export function updateIncidentModal(incident: Incident): View {
+/** `updateEvery`: the update cadence (the service's `updateEvery`, else policy.yaml `updates.every`), the form's default. */
+export function updateIncidentModal(incident: Incident, updateEvery?: number): View {
   const statuses = WORK_STATUSES.map((s) => option(s, s));
   const current = statuses.find((o) => o.value === incident.workStatus);
   return {
@@ -123,7 +138,7 @@ export function updateIncidentModal(incident: Incident): View {
       },
       textInput(B.rootCause, 'Root cause (if known)', { optional: true, multiline: true, initial: incident.rootCause }),
       textInput(B.actionTaken, 'Action taken', { multiline: true }),
-      textInput(B.nextUpdate, 'Next update', { initial: 'in 30 minutes' }),
+      textInput(B.nextUpdate, 'Next update', { initial: `in ${humanDuration(updateEvery ?? 30 * 60_000)}` }),
     ],
   };
 }

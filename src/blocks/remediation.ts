@@ -29,10 +29,21 @@ function dialog(title: string, text: string, confirm: string): ConfirmationDialo
   return { title: plain(truncate(title, 100)), text: mrkdwn(truncate(text, 300)), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
 }
 
+/**
+ * The runbooks' data-consistency warning ("a rollback can leave data half-migrated"; "if a migration
+ * ran: revert it; restoring a backup is the last resort") for a deploy that ran migrations.
+ */
+export function migrationWarning(deploy: Pick<Deploy, 'changes'>): string {
+  const migrations = deploy.changes.migrations;
+  if (migrations.length === 0) return '';
+  const names = truncate(migrations.join(', '), 60);
+  return ` :warning: It ran migrations (${names}): a rollback can leave data half-migrated. Check data consistency and revert the migration; restore a backup only as a last resort.`;
+}
+
 export function rollbackButton(deploy: Deploy, context: RemediationContextRef, targetText?: string): Button {
   const from = deploy.version;
   const to = deploy.previousVersion ?? '?';
-  const target = targetText ? ` Runbook target: under ${targetText}.` : '';
+  const target = (targetText ? ` Runbook target: under ${targetText}.` : '') + migrationWarning(deploy);
   return {
     type: 'button',
     action_id: REMEDIATION_ACTIONS.rollback,

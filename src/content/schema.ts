@@ -123,6 +123,7 @@ export const policySchema = z.strictObject({
     whenSeverity: z.array(severityIdSchema),
     whenLongerThan: durationSchema,
   }),
-  initialEtaMinutes: z.number().int().positive(),
+  /** No longer read: the Initial message promises the update cadence (`updates.every`). Accepted so older files load. */
+  initialEtaMinutes: z.number().int().positive().optional(),
 });
 export type Policy = z.output<typeof policySchema>;

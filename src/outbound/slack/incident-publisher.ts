@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type SlackMessage } from '../../blocks/incident-messages';
 import { channelLink, mention } from '../../blocks/text';
+import { updateCadence } from '../../config/cadence';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { IncidentEvent } from '../../domain/incidents/events';
@@ -101,7 +102,9 @@ export class SlackIncidentPublisher {
     }
     if (!progress.initialTs) {
       const severity = this.deps.content.severities[incident.severity];
-      const posted = await client.chat.postMessage({ channel, ...initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes) });
+      // The promise is the update cadence the reminder enforces (one number, policy.yaml updates.every or the service's).
+      const etaMinutes = Math.max(1, Math.round(updateCadence(incident.service, this.deps.config, this.deps.content.policy) / 60_000));
+      const posted = await client.chat.postMessage({ channel, ...initialMessage(incident, this.render, severity, etaMinutes) });
       await record({ initialTs: posted.ts });
       await this.note(incident, 'message', 'Initial message posted');
     }

@@ -3,6 +3,7 @@ import { listText, statusText, textBlocks, timelineText } from '../../../../bloc
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../../blocks/incident-modals';
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
 import { FirebreakError } from '../../../../lib/errors';
+import { updateCadence } from '../../../../config/cadence';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
@@ -53,7 +54,7 @@ export function incidentCommand(deps: SlackDeps) {
       if (!incident) return NEEDS_INCIDENT('update');
       if (incident.status !== 'open') return `${incident.id} is resolved. \`/incident reopen\` first.`;
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: updateIncidentModal(incident) });
+      await client.views.open({ trigger_id: command.trigger_id, view: updateIncidentModal(incident, updateCadence(incident.service, config, content.policy)) });
       return undefined;
     },
     resolve: async ({ incident, command, client }, ack) => {

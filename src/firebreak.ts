@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import type { Express } from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -42,6 +43,10 @@ export interface FirebreakOptions {
   clock?: Clock;
   /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
   workers?: boolean;
+  /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
+  routes?: { mount(app: Express): void };
+  /** The bot's Slack ids when known beforehand (the sandbox): no auth.test before the server listens. */
+  slackIdentity?: { botId: string; botUserId: string };
 }
 
 export interface Firebreak {
@@ -122,7 +127,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
     const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, statusPage: statusPage.service, runbookCard };
-    slack = createSlackApp({ env, httpApp, deps });
+    slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
     client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
@@ -130,6 +135,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
     });
   }
+  options.routes?.mount(httpApp);
   httpApp.use(
     webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
   );

@@ -6,6 +6,7 @@ import { startFirebreak } from './firebreak';
 import { FirebreakError } from './lib/errors';
 import { createLogger } from './lib/logger';
 import { startLocalRedis, type LocalRedis } from './lib/redis-server';
+import { createSandbox, prepareSandbox, sandboxWanted, type Sandbox } from './sandbox';
 
 /** Printed when Slack credentials are missing: exactly what to set and where to get it. */
 function slackSetupHelp(env: Env, missing: string[]): string {
@@ -22,12 +23,17 @@ function slackSetupHelp(env: Env, missing: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const env = parseEnv();
-  const logger = createLogger(env.LOG_LEVEL);
-  const { config, path, found } = loadConfigFile(env.FIREBREAK_CONFIG);
+  const parsedEnv = parseEnv();
+  const logger = createLogger(parsedEnv.LOG_LEVEL);
+  const loaded = loadConfigFile(parsedEnv.FIREBREAK_CONFIG);
+  const { path, found } = loaded;
+  // Sandbox: the bot talks to an embedded Slack on its own port, with generated credentials.
+  const setup = sandboxWanted(parsedEnv) ? await prepareSandbox(parsedEnv, loaded) : undefined;
+  const env = setup?.env ?? parsedEnv;
+  const config = setup?.config ?? loaded.config;
   const content = loadContent();
   checkRunbooks(config, path, content.runbooks.map((r) => r.id));
-  if (!found) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
+  if (!found && !setup) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
   let localRedis: LocalRedis | undefined;
   let redisUrl = env.REDIS_URL;
@@ -40,10 +46,14 @@ async function main(): Promise<void> {
     logger.info(`REDIS_URL is not set: started a local redis-server on ${redisUrl} (AOF persistence in ${dir})`);
   }
 
-  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger });
+  const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisUrl, logger }) : undefined;
+  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
   logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
-  if (missing.length > 0) {
+  if (setup) {
+    const how = setup.demo ? 'the demo configuration (no config file)' : path;
+    console.log(`\nSandbox workspace (no Slack needed): ${setup.url}\n  running with ${how}; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for real Slack.\n`);
+  } else if (missing.length > 0) {
     logger.warn({ missing }, 'Slack is not configured');
     console.error(`\n${slackSetupHelp(env, missing)}\n`);
   }
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await firebreak.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    await sandbox?.close();
     await localRedis?.stop();
     process.exit(0);
   };

@@ -22,6 +22,7 @@ export const envSchema = z.object({
   FIREBREAK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('fb'),
   WEBHOOK_TOKEN: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
+  FIREBREAK_SANDBOX: optionalText.refine((v) => v === undefined || v === '0' || v === '1', 'must be 1 (sandbox on) or 0 (off)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

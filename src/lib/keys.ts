@@ -75,6 +75,9 @@ export function redisKeys(prefix = 'fb') {
     statusIncidents: () => k('status', 'incidents'),
     /** One step of a publication or proposal (provider call, channel post) that must happen once. */
     statusStep: (scope: string, step: string) => k('status', 'step', scope, step),
+
+    // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
+    sandbox: (...parts: string[]) => k('sandbox', ...parts),
   };
 }
 

@@ -57,13 +57,15 @@ export interface SlackAppOptions {
   env: Env;
   httpApp: Express;
   deps: SlackDeps;
+  /** The bot's ids when known beforehand (the sandbox): Bolt then skips its auth.test at start. */
+  identity?: { botId: string; botUserId: string };
 }
 
 /**
  * Bolt on our HTTP app at POST /slack/events, or over Socket Mode when SLACK_APP_TOKEN is set.
  * Every Web API call goes to SLACK_API_URL when it is given.
  */
-export function createSlackApp({ env, httpApp, deps }: SlackAppOptions): App {
+export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions): App {
   const logger = boltLogger(deps.logger.child({ component: 'slack' }));
   const clientOptions = {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
@@ -73,6 +75,7 @@ export function createSlackApp({ env, httpApp, deps }: SlackAppOptions): App {
     ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions })
     : new App({
         token: env.SLACK_BOT_TOKEN,
+        ...identity,
         logger,
         clientOptions,
         receiver: new ExpressReceiver({

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../../src/lib/redis-server';
-import { redisUrl, waitFor } from '../../helpers/harness';
+import { Redis } from 'ioredis';
+import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -36,10 +37,10 @@ describe('the bot as a process', () => {
     expect(bot.output()).toContain('PORT');
   });
 
-  it('starts with no Slack credentials, serves /healthz and says what it needs', async () => {
+  it('with the sandbox refused (FIREBREAK_SANDBOX=0) and no Slack credentials, serves /healthz and says what it needs', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-data-'));
-    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0' });
     try {
       await waitFor('healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 20_000);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -53,6 +54,37 @@ describe('the bot as a process', () => {
     } finally {
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);
+    }
+  });
+
+  it('with no Slack credentials at all, runs the sandbox workspace, prints its URL and answers /incident there', async () => {
+    const port = await freePort();
+    const bot = runBot({ PORT: String(port), REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: `proc${port}`, LOG_LEVEL: 'warn' });
+    try {
+      await waitFor('the sandbox URL', () => bot.output().includes(`http://127.0.0.1:${port}/sandbox`), 20_000);
+      const page = await fetch(`http://127.0.0.1:${port}/sandbox`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Firebreak sandbox');
+      const state = async (channel?: string) =>
+        (await (await fetch(`http://127.0.0.1:${port}/sandbox/state?user=U0LEAD${channel ? `&channel=${channel}` : ''}`)).json()) as {
+          channels: { id: string; name: string }[];
+          messages: { text: string }[];
+        };
+      const general = (await state()).channels.find((c) => c.name === 'general');
+      const sent = await fetch(`http://127.0.0.1:${port}/sandbox/message`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user: 'U0LEAD', channel: general?.id, text: '/incident list' }),
+      });
+      expect(sent.status).toBe(200);
+      expect((await state(general?.id)).messages.map((m) => m.text).join('\n')).toContain('No open incidents.');
+      expect(bot.output()).not.toContain('fetch failed');
+    } finally {
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+      const redis = new Redis(redisUrl());
+      await deleteKeys(redis, `proc${port}:*`);
+      await redis.quit();
     }
   });
 });

@@ -145,12 +145,12 @@ describe('webhooks', () => {
       const answers = await Promise.all(requests.slice(i, i + 50).map((body) => postWebhook(h.url, 'alertmanager', body)));
       expect(answers.every((a) => a.status === 202)).toBe(true);
     }
-    await waitFor('card shows all 10000', () => h.slack.calls.some((c) => JSON.stringify(c.body).includes('10000 firing')), 20_000);
+    await waitFor('card shows all 10000', () => h.slack.calls.some((c) => JSON.stringify(c.body).includes('10000 firing')), 60_000);
     expect(h.slack.postsTo('#checkout-alerts')).toHaveLength(1);
     const slackCalls = h.slack.calls.filter((c) => c.method !== 'auth.test').length;
     expect(slackCalls).toBeLessThan(40);
     expect(await h.redis.zcard(`${h.prefix}:alerts:checkout`)).toBe(10_000);
-  });
+  }, 90_000); // 10,000 alerts: a generous budget for a busy machine, not a speed claim (that is npm run bench)
 });
 
 describe('webhooks with Redis down', () => {

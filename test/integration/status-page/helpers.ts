@@ -51,6 +51,11 @@ export async function startCustomerFacing(h: Harness, input: { title?: string; c
   return `C0INC${before + 1}`;
 }
 
+/** Wait until every handler of the incident's `opened` event ran (so "no proposal" means none will come). */
+export async function openedHandled(h: Harness, incidentId: string): Promise<void> {
+  await waitFor('opened event handled', async () => Boolean(await h.redis.hget(`${h.prefix}:bull:incident-events:opened-${incidentId}`, 'finishedOn')));
+}
+
 /** Press a Publish to status page button and return the modal Slack was asked to open. */
 export async function pressPublish(h: Harness, channel: string, value: string) {
   const opened = h.slack.called('views.open').length;

@@ -1,7 +1,7 @@
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { STATUS_PAGE_BLOCKS as SB } from '../../../src/blocks/status-page-ids';
 import { FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
-import { modalField, nock, pressPublish, publishButtons, startCustomerFacing, STATUSPAGE_API, statusJson, submitPublish } from './helpers';
+import { modalField, nock, openedHandled, pressPublish, publishButtons, startCustomerFacing, STATUSPAGE_API, statusJson, submitPublish } from './helpers';
 
 const CONFIG = `
 services:
@@ -126,6 +126,7 @@ describe('status page: proposals in Slack, publication only on a person’s clic
 
   it('an incident not marked customer-facing gets no proposal, and /incident statuspage still opens the review', async () => {
     const channel = await startCustomerFacing(h, { customerFacing: false });
+    await openedHandled(h, 'INC-1');
     await postSigned(h.url, slashCommand({ text: 'statuspage identified', channel_id: channel }), FORM);
     await waitFor('review modal', () => h.slack.called('views.open').length === 1);
     const view = h.slack.called('views.open')[0]!.body.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_option?: { value: string }; initial_value?: string } }[] };

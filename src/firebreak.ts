@@ -11,7 +11,7 @@ import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
-import { createSlackApp } from './inbound/slack/app';
+import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
 import { webhookRouter } from './inbound/webhooks/routes';
@@ -22,6 +22,7 @@ import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
+import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
 import { buildRunbookCard, SlackRunbookCardPublisher, type RunbookCardDeps } from './outbound/slack/runbook-card-publisher';
@@ -31,6 +32,7 @@ import { RedisIncidentStore } from './outbound/store/incident-store';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
+import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 import { wireStatusPage } from './wire-status-page';
 
@@ -41,7 +43,7 @@ export interface FirebreakOptions {
   redisUrl: string;
   logger: Logger;
   clock?: Clock;
-  /** Run BullMQ workers in this process (default true); a web-only replica may turn them off. */
+  /** Run BullMQ workers in this process; default: unless FIREBREAK_ROLE is `web`. */
   workers?: boolean;
   /** More routes on the HTTP app, mounted before the webhooks (the sandbox workspace). */
   routes?: { mount(app: Express): void };
@@ -71,6 +73,10 @@ async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<v
 export async function startFirebreak(options: FirebreakOptions): Promise<Firebreak> {
   const { env, config, content, logger } = options;
   const clock = options.clock ?? systemClock;
+  // `web` answers Slack and webhooks and enqueues; `worker` runs the queues and timers and serves only
+  // its probes and metrics; `all` does both. Any number of each share one Redis.
+  const runWorkers = options.workers ?? env.FIREBREAK_ROLE !== 'web';
+  const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
 
@@ -88,13 +94,15 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
     client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
+    oncallMembers: oncall.members,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -116,41 +124,50 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
-    { name: 'workers', check: async () => options.workers === false || workers.every((w) => w.isRunning()) },
+    { name: 'workers', check: async () => !runWorkers || workers.every((w) => w.isRunning()) },
   ];
   const httpApp = createHttpApp({ metrics, readiness, logger });
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
   let client: WebClient;
-  if (missing.length === 0) {
+  if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, statusPage: statusPage.service, runbookCard };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, statusPage: statusPage.service, runbookCard };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
-    client = new WebClient(undefined, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
-    httpApp.post('/slack/events', (_req, res) => {
-      res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
-    });
+    client = new WebClient(env.SLACK_BOT_TOKEN, slackClientOptions(env));
+    if (serveTraffic) {
+      httpApp.post('/slack/events', (_req, res) => {
+        res.status(503).json({ error: `Slack is not configured: set ${missing.join(' and ')}` });
+      });
+    }
   }
   options.routes?.mount(httpApp);
-  httpApp.use(
-    webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
-  );
-  httpApp.use(statusPage.router);
+  if (serveTraffic) {
+    httpApp.use(
+      webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
+    );
+    // The public status page is web traffic too.
+    httpApp.use(statusPage.router);
+  }
   finishHttpApp(httpApp, logger);
 
-  if (options.workers !== false) {
-    const directory = new SlackDirectory(client, redis, keys);
+  instrumentSlackClient(client, metrics);
+  const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
+  if (runWorkers) {
+    const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, new SlackRunbookCardPublisher(runbookCards), escalation.service, remediation.offer, guard.incidentReports, statusPage.service], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, new SlackRunbookCardPublisher(runbookCards), escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, statusPage.service], logger }));
     workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
+    workers.push(await oncall.startWorker());
+    for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
   const server: Server = createServer(httpApp);
@@ -178,11 +195,13 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       await settleWithin(redisUp ? 10_000 : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
+        closeQueueDepth(),
         intake.close(),
         escalation.close(),
         remediation.close(),
         guard.close(),
         statusPage.close(),
+        oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.
       if (!redisUp) await settleWithin(1_000, workers.map((w) => w.disconnect()));

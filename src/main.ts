@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const setup = sandboxWanted(parsedEnv) ? await prepareSandbox(parsedEnv, loaded) : undefined;
   const env = setup?.env ?? parsedEnv;
   const config = setup?.config ?? loaded.config;
-  const content = loadContent();
+  const content = loadContent(env.FIREBREAK_CONTENT_DIR);
   checkRunbooks(config, path, content.runbooks.map((r) => r.id));
   if (!found && !setup) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisUrl, logger }) : undefined;
   const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
-  logger.info(`Firebreak listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
+  logger.info(`Firebreak (${env.FIREBREAK_ROLE}) listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
   if (setup) {
     const how = setup.demo ? 'the demo configuration (no config file)' : path;

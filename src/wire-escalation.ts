@@ -4,8 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
-import type { FireResult } from './domain/escalation/firing';
-import type { TimerScheduler } from './domain/escalation/ports';
+import type { EscalationDeps, FireResult } from './domain/escalation/firing';
+import type { TargetResolver, TimerScheduler } from './domain/escalation/ports';
 import { EscalationService } from './domain/escalation/service';
 import type { Timer, TimerKind } from './domain/escalation/timers';
 import type { IncidentService } from './domain/incidents/service';
@@ -44,6 +44,8 @@ export function wireEscalation(options: {
   logger: Logger;
   /** Bolt builds its Web API client after the services: read it when a notification is sent. */
   client: () => WebClient;
+  /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
+  oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
@@ -64,6 +66,7 @@ export function wireEscalation(options: {
     services: config.services,
     defaults: content.policy,
     clock,
+    ...(options.oncall ? { targets: options.oncall.targets, onAcknowledged: options.oncall.onAcknowledged } : {}),
   });
   const handler = { fire: (timer: Timer) => (routes.get(timer.kind) ?? ((t: Timer) => service.fire(t)))(timer) };
   return {

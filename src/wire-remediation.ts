@@ -58,6 +58,8 @@ export interface RemediationWiringOptions {
   executorDeps?: ExecutorDeps;
   /** A deploy-guard context (its id is the deploy's): the guard's headline and the incident it belongs to. */
   describeGuard?: (deployId: string) => Promise<ContextInfo | undefined>;
+  /** Whoever is on call behind a `rotation:`/`pagerduty:`/`opsgenie:` responder, at the click. */
+  oncallMembers?: (target: string) => Promise<string[]>;
 }
 
 /** Part of the composition root: the remediation queue, store, Slack thread, executors, and worker. */
@@ -70,7 +72,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
   const catalog = remediationCatalog(config, content, { logger: logger.child({ component: 'executor' }), ...options.executorDeps });
   const contexts = contextLookup(options);
   let directory: SlackDirectory | undefined;
-  const groups = { groupMembers: (id: string) => (directory ??= new SlackDirectory(options.client(), redis, keys)).groupMembers(id) };
+  const groups = { groupMembers: (id: string) => (directory ??= new SlackDirectory(options.client(), redis, keys, options.oncallMembers)).expand([id]) };
   const escalateNow = options.escalateNow;
   const escalator: Escalator | undefined = escalateNow && {
     async escalateNow(incidentId) {

@@ -18,11 +18,19 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   FIREBREAK_CONFIG: optionalText,
+  /** Where runbook-content/ is read from (a mounted volume in a container); default: the one shipped. */
+  FIREBREAK_CONTENT_DIR: optionalText,
+  /** `web` serves Slack and webhooks and enqueues; `worker` runs queues and timers; `all` does both. */
+  FIREBREAK_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   FIREBREAK_DATA_DIR: z.string().default('./.data'),
   FIREBREAK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('fb'),
   WEBHOOK_TOKEN: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
   FIREBREAK_SANDBOX: optionalText.refine((v) => v === undefined || v === '0' || v === '1', 'must be 1 (sandbox on) or 0 (off)'),
+  /** REST API key for `pagerduty:<schedule id>` targets. */
+  PAGERDUTY_TOKEN: optionalText,
+  /** API integration key for `opsgenie:<schedule name>` targets. */
+  OPSGENIE_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,12 +5,15 @@ import { durationSchema } from '../lib/duration';
 import { ConfigError, type Issue } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
 import { guardSchema } from './guard';
+import { ONCALL_TARGET_PATTERN, oncallSchema, pagerdutyServiceSchema, rotationReferenceIssues } from './oncall';
 import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
 import { statusPageConfigSchema, statusPageReferenceIssues } from './status-page';
 
 const slackChannel = z.string().regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, 'a channel like "#checkout-alerts" or a channel id');
-/** A Slack user (U…/W…) or user group (S…) id. */
-const slackTarget = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…) or user group id (S…)');
+/** A Slack user (U…/W…) or user group (S…) id, or who is on call (`rotation:<name>`, `pagerduty:<id>`, `opsgenie:<name>`). */
+const slackTarget = z
+  .string()
+  .refine((v) => /^[UWS][A-Z0-9]{2,}$/.test(v) || ONCALL_TARGET_PATTERN.test(v), 'a Slack user id (U…), user group id (S…), rotation:<name>, pagerduty:<schedule id> or opsgenie:<schedule name>');
 
 const escalationLevelSchema = z.object({
   after: durationSchema,
@@ -29,6 +32,7 @@ export const serviceSchema = z.object({
   rollback: rollbackConfigSchema.optional(),
   flags: flagsConfigSchema.optional(),
   guard: guardSchema.optional(),
+  pagerduty: pagerdutyServiceSchema.optional(),
 });
 
 export const configFileSchema = z
@@ -47,6 +51,7 @@ export const configFileSchema = z
     github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
     services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
     statusPage: statusPageConfigSchema.optional(),
+    oncall: oncallSchema,
   });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -107,7 +112,7 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   const substituted = substituteEnv(document.toJS() ?? {}, env, [], issues);
   const parsed = configFileSchema.safeParse(substituted);
   if (!parsed.success) issues.push(...toIssues(parsed.error));
-  issues.push(...crossReferenceIssues(substituted));
+  issues.push(...crossReferenceIssues(substituted), ...rotationReferenceIssues(substituted));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
   return parsed.data;
 }

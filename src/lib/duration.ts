@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 
-/** "90s", "30m", "2h", "1.5h" → milliseconds; undefined when the text is not a duration. */
+/** "90s", "30m", "2h", "1.5h", "1w" → milliseconds; undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;

@@ -56,6 +56,18 @@ export function redisKeys(prefix = 'fb') {
     /** One step of a fired timer (a DM, a channel line) that must happen once. */
     escalationStep: (incidentId: string, step: string) => k('escalation', incidentId, 'step', step),
 
+    // on call
+    /** A rotation's overrides (sorted set by end time). */
+    oncallOverrides: (rotation: string) => k('oncall', 'overrides', rotation),
+    /** Who took which shift, newest first (the audit of /incident oncall override). */
+    oncallAudit: () => k('oncall', 'audit'),
+    /** The last answer of an external schedule (`pagerduty:<id>`), with when it was fetched. */
+    oncallExternal: (target: string) => k('oncall', 'external', target),
+    /** A Slack user id by email (users.lookupByEmail), cached. */
+    oncallEmail: (email: string) => k('oncall', 'email', email),
+    /** A step done once (a handoff line, a stale-schedule notice, a PagerDuty event). */
+    oncallStep: (step: string) => k('oncall', 'step', step),
+
     // guard
     /** The deploy a service's guard is watching now. */
     guard: (service: string) => k('guard', service),

@@ -1,10 +1,11 @@
 import { humanDuration } from '../../lib/human-duration';
+import { isOncallTarget } from '../oncall/model';
 import type { EscalationLevel, EscalationReason } from './model';
 
 /** Plain words for Slack (mentions in Slack's syntax) and for the timeline (`plainMention`: "@U0LEAD"). */
 
 export type Mention = (id: string) => string;
-export const mentionTarget: Mention = (id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+export const mentionTarget: Mention = (id) => (isOncallTarget(id) ? `\`${id}\`` : id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 /** The timeline is shown escaped (and goes into postmortems): ids stay readable text. */
 export const plainMention: Mention = (id) => `@${id}`;
 

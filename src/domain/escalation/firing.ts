@@ -3,7 +3,7 @@ import { humanDuration } from '../../lib/human-duration';
 import { isOpen, SYSTEM_ACTOR, type Incident } from '../incidents/model';
 import type { IncidentService } from '../incidents/service';
 import { levelName, plainMention, reasonText, targetsText } from './describe';
-import type { EscalationDefaults, EscalationPolicy, EscalationReason, LevelNotice, ServiceEscalationSettings } from './model';
+import type { Acknowledgement, EscalationDefaults, EscalationPolicy, EscalationReason, LevelNotice, ServiceEscalationSettings } from './model';
 import { renotifyTimer, updateReminderTimer } from './plan';
 import {
   acknowledgementOf,
@@ -17,7 +17,7 @@ import {
   updateInterval,
   updateReminderDueAt,
 } from './policy';
-import type { EscalationNotifier, EscalationStore, TimerScheduler } from './ports';
+import type { EscalationNotifier, EscalationStore, TargetResolver, TimerScheduler } from './ports';
 import { timerStep, type EscalationTimer, type PostmortemTimer, type Timer, type UpdateReminderTimer } from './timers';
 
 export interface EscalationDeps {
@@ -29,6 +29,10 @@ export interface EscalationDeps {
   services: Record<string, ServiceEscalationSettings>;
   defaults: EscalationDefaults;
   clock: Clock;
+  /** Turns `rotation:`/`pagerduty:`/`opsgenie:` targets into whoever is on call when a level fires. */
+  targets?: TargetResolver;
+  /** Told of each first acknowledgement of a level (the PagerDuty mirror); must not throw. */
+  onAcknowledged?: (incident: Incident, level: number, ack: Acknowledgement) => Promise<void>;
 }
 
 /** What firing a timer did: acted, skipped (and why), or found itself early and must wait. */
@@ -76,7 +80,7 @@ export class TimerFiring {
     const state = await store.get(incident.id);
     if (state.epoch !== timer.epoch) return skipped('the timer belongs to an earlier ladder');
     const policy = policyFor(incident, this.deps);
-    const level = policy.levels[timer.level - 1];
+    let level = policy.levels[timer.level - 1];
     if (!level) return skipped(`level ${timer.level} is no longer configured`);
     const now = clock.now();
     if (timer.round === 0 && !timer.escalatedBy) {
@@ -84,6 +88,7 @@ export class TimerFiring {
       if (due.getTime() - now.getTime() > EARLY_TOLERANCE_MS) return { fired: false, why: 'not due yet', notBefore: due };
     }
     if (timer.round > 0 && acknowledgementOf(state, level.level)) return skipped('the level was acknowledged');
+    if (this.deps.targets) level = { ...level, notify: await this.deps.targets.resolve(level.notify, { incident, at: now }) };
 
     const notifiedAt =
       timer.round === 0 ? await store.markNotified(incident.id, timer.epoch, level.level, now.toISOString()) : (state.notified[level.level] ?? now.toISOString());

@@ -42,3 +42,8 @@ export interface EscalationNotifier {
   postmortem(notice: PostmortemNotice): Promise<void>;
   invite(channelId: string, userId: string): Promise<void>;
 }
+
+/** Who is on call behind `rotation:`, `pagerduty:` and `opsgenie:` targets at `at`; other targets stay as they are. */
+export interface TargetResolver {
+  resolve(targets: string[], context: { incident: Incident; at: Date }): Promise<string[]>;
+}

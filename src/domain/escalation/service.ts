@@ -74,6 +74,7 @@ export class EscalationService {
     const result = await store.acknowledge(incidentId, state.epoch, level, { by, at: clock.now().toISOString() });
     if (!result.first) return { kind: 'already', level, ack: result.ack };
     await incidents.note(incidentId, by, 'acknowledged', `Acknowledged escalation level ${level}`, { level, epoch: state.epoch });
+    await this.deps.onAcknowledged?.(incident, level, result.ack);
     // Reminders of this level and the ones below stop (they would also see the ack when firing).
     const prefixes = Array.from({ length: level }, (_, i) => `${timerPrefix.escalationLevel(incidentId, state.epoch, i + 1)}-r`);
     await scheduler.cancel(incidentId, { prefixes });

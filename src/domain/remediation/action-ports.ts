@@ -103,7 +103,7 @@ export interface DeployLookup {
   latest(service: string, environment: string): Promise<Deploy | undefined>;
 }
 
-/** Members of a Slack user group (cached by the adapter). */
+/** Members of a Slack user group (cached by the adapter), or whoever is on call behind `rotation:…` and the like. */
 export interface GroupDirectory {
   groupMembers(groupId: string): Promise<string[]>;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import { endsVersion, type Deploy } from '../deploys/model';
 import { SYSTEM_ACTOR } from '../incidents/model';
+import { isOncallTarget } from '../oncall/model';
 import type {
   ActionQueue,
   ActionStore,
@@ -58,7 +59,7 @@ type Built = { spec: Omit<ActionSpec, 'run'> } | { refusal: string };
 export type Prepared = { refusal: string } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
 
 const verb = (kind: RemediationKind) => (kind === 'rollback' ? 'roll it back' : 'switch its flags off');
-const mentionTarget = (id: string) => (id === SYSTEM_ACTOR ? 'Firebreak' : id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+const mentionTarget = (id: string) => (id === SYSTEM_ACTOR ? 'Firebreak' : isOncallTarget(id) ? `\`${id}\`` : id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
 /**
  * The click side: checks, authorises and enqueues; only Redis round trips (and a cached user-group
@@ -174,7 +175,7 @@ export class RemediationRequests {
       return `${click.service} has no responders configured, so nobody may ${verb(click.kind)} from Slack (services.${click.service}.responders)`;
     }
     if (responders.includes(click.actor)) return undefined;
-    for (const group of responders.filter((id) => id.startsWith('S'))) {
+    for (const group of responders.filter((id) => id.startsWith('S') || isOncallTarget(id))) {
       let members: string[];
       try {
         members = await this.deps.directory.groupMembers(group);

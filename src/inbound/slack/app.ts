@@ -61,16 +61,21 @@ export interface SlackAppOptions {
   identity?: { botId: string; botUserId: string };
 }
 
+/** Web API client options: SLACK_API_URL when given, and retries of 5xx and network errors. */
+export function slackClientOptions(env: Env) {
+  return {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  };
+}
+
 /**
  * Bolt on our HTTP app at POST /slack/events, or over Socket Mode when SLACK_APP_TOKEN is set.
  * Every Web API call goes to SLACK_API_URL when it is given.
  */
 export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions): App {
   const logger = boltLogger(deps.logger.child({ component: 'slack' }));
-  const clientOptions = {
-    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
-  };
+  const clientOptions = slackClientOptions(env);
   const app = env.SLACK_APP_TOKEN
     ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions })
     : new App({

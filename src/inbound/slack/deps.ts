@@ -6,6 +6,8 @@ import type { AlertState } from '../../domain/alerts/model';
 import type { AlertTracker } from '../../domain/alerts/ports';
 import type { EscalationService } from '../../domain/escalation/service';
 import type { IncidentService } from '../../domain/incidents/service';
+import type { OncallFlows } from '../../domain/oncall/flows';
+import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { StatusPageService } from '../../domain/status/service';
 import type { SlackMessage } from '../../blocks/incident-messages';
@@ -34,4 +36,6 @@ export interface SlackDeps {
   statusPage?: StatusPageService;
   /** The runbook card for a runbook, read against the incident (its alert's diagnosis, the roll-back-first rule). */
   runbookCard(runbook: Runbook, incident: Incident | undefined): Promise<SlackMessage>;
+  /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
+  oncall?: { service: OncallService; flows: OncallFlows };
 }

@@ -12,6 +12,8 @@ export const QUEUE_NAMES = {
   guard: 'guard',
   /** Status page publications, one job per person's click (`spp-<incident>-<view id>`). */
   statusPage: 'status-page',
+  /** On-call handoffs (`handoff-<rotation>-<ms>`) and PagerDuty events (`pd-<incident>-<action>-<occurrence>`). */
+  oncall: 'oncall',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
+import { isOncallTarget } from '../../domain/oncall/model';
 import type { RedisKeys } from '../../lib/keys';
 
 const CACHE_SECONDS = 60;
@@ -10,6 +11,8 @@ export class SlackDirectory {
     private readonly client: WebClient,
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    /** Whoever is on call behind `rotation:`/`pagerduty:`/`opsgenie:` targets; without it they are skipped. */
+    private readonly oncall?: (target: string) => Promise<string[]>,
   ) {}
 
   async groupMembers(groupId: string): Promise<string[]> {
@@ -26,7 +29,8 @@ export class SlackDirectory {
   async expand(targets: string[]): Promise<string[]> {
     const users = new Set<string>();
     for (const target of targets) {
-      if (target.startsWith('S')) for (const member of await this.groupMembers(target)) users.add(member);
+      if (isOncallTarget(target)) for (const member of (await this.oncall?.(target)) ?? []) users.add(member);
+      else if (target.startsWith('S')) for (const member of await this.groupMembers(target)) users.add(member);
       else users.add(target);
     }
     return [...users];

@@ -7,6 +7,7 @@ import { updateCadence } from '../../../../config/cadence';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
+import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
 import { runbookSubcommand } from './runbook';
 import { statusPageSubcommand } from './status-page';
@@ -90,6 +91,7 @@ export function incidentCommand(deps: SlackDeps) {
     rollback: remediation.rollback,
     flag: remediation.flag,
     statuspage: statusPageSubcommand(deps),
+    oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,
   };
 

@@ -10,6 +10,7 @@ import { missingSlackVariables, type Env } from './config/env';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import { IncidentService } from './domain/incidents/service';
+import { gracefulServer } from './inbound/http/graceful';
 import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
@@ -26,6 +27,8 @@ import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outb
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
 import { buildRunbookCard, SlackRunbookCardPublisher, type RunbookCardDeps } from './outbound/slack/runbook-card-publisher';
+import { SlackRefusals } from './outbound/slack/refusals';
+import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
@@ -56,8 +59,18 @@ export interface Firebreak {
   port: number;
   slack: App | undefined;
   redis: Redis;
+  /**
+   * A graceful stop (SIGTERM): /readyz answers 503 at once while everything keeps serving for
+   * `drainMs`, so load balancers move traffic elsewhere; then close().
+   */
+  drain(drainMs: number): Promise<void>;
+  /** Close the listener (requests in progress finish), then workers (active jobs finish or are handed back), queues and Redis. */
   close(): Promise<void>;
 }
+
+/** How long in-flight HTTP requests and active jobs get to finish once closing. */
+const REQUEST_GRACE_MS = 10_000;
+const JOB_GRACE_MS = 10_000;
 
 /** Wait for every promise to settle, but no longer than `ms`. */
 async function settleWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
@@ -94,8 +107,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall });
+  const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
@@ -103,6 +117,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
+    refusals,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -113,6 +128,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
     watcher: guard.guard,
     client: () => client,
+    refusals,
   });
 
   const statusPage = wireStatusPage({ redis, keys, queueSettings, incidents, scheduler: escalation.scheduler, config, content, clock, logger, client: () => client });
@@ -126,7 +142,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     { name: 'redis', check: async () => (await redis.ping()) === 'PONG' && producerConnection.status === 'ready' && bullConnection.status === 'ready' },
     { name: 'workers', check: async () => !runWorkers || workers.every((w) => w.isRunning()) },
   ];
-  const httpApp = createHttpApp({ metrics, readiness, logger });
+  let draining = false;
+  const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
@@ -159,7 +176,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
+    const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
+    const refused = refusals.record.bind(refusals);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, new SlackRunbookCardPublisher(runbookCards), escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, statusPage.service], logger }));
     workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
@@ -173,6 +192,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const server: Server = createServer(httpApp);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
+  const http = gracefulServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -180,19 +200,27 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (slack && env.SLACK_APP_TOKEN) await slack.start();
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const firebreak: Firebreak = {
     url: `http://${env.HOST}:${port}`,
     port,
     slack,
     redis,
+    async drain(drainMs) {
+      draining = true;
+      logger.info({ drainMs }, 'draining: /readyz answers 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await firebreak.close();
+    },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      draining = true;
+      // Requests in progress finish (without Redis they fail fast anyway).
+      await http.close(redis.status === 'ready' ? REQUEST_GRACE_MS : 2_000);
       if (slack && env.SLACK_APP_TOKEN) await slack.stop();
+      // Workers finish their active jobs; one still running after the grace period keeps its lock
+      // until it expires, then BullMQ's stalled-job check hands it to another worker (at least once).
       // With Redis gone, BullMQ's graceful close never finishes: give it a few seconds, then cut the connections.
       const redisUp = redis.status === 'ready';
-      await settleWithin(redisUp ? 10_000 : 2_000, [
+      await settleWithin(redisUp ? JOB_GRACE_MS : 2_000, [
         ...workers.map((w) => w.close(!redisUp)),
         incidentEventsQueue.close(),
         closeQueueDepth(),
@@ -211,4 +239,5 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
       }
     },
   };
+  return firebreak;
 }

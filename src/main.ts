@@ -63,10 +63,13 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // SIGTERM (an orchestrator) drains first so traffic moves elsewhere; SIGINT (Ctrl-C) stops at once.
+    const drainMs = signal === 'SIGTERM' ? env.FIREBREAK_DRAIN_SECONDS * 1000 : 0;
+    logger.info(`${signal}: shutting down${drainMs > 0 ? ` (draining for ${drainMs / 1000}s first)` : ''}`);
+    // Drain, then up to 10 s for open requests and 10 s for active jobs; never hang past that.
+    const force = setTimeout(() => process.exit(1), drainMs + 25_000);
     force.unref();
-    await firebreak.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    await firebreak.drain(drainMs).catch((err: unknown) => logger.error({ err }, 'error while closing'));
     await sandbox?.close();
     await localRedis?.stop();
     process.exit(0);

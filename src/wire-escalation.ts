@@ -16,6 +16,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
@@ -46,6 +47,8 @@ export function wireEscalation(options: {
   client: () => WebClient;
   /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
   oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
+  /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
+  refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
@@ -60,7 +63,7 @@ export function wireEscalation(options: {
   const routes = new Map<TimerKind, (timer: Timer) => Promise<FireResult>>();
   const service = new EscalationService({
     incidents: options.incidents,
-    store: new RedisEscalationStore(redis, keys),
+    store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
     scheduler,
     notifier,
     services: config.services,

@@ -26,6 +26,8 @@ export const envSchema = z.object({
   FIREBREAK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('fb'),
   WEBHOOK_TOKEN: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
+  /** On SIGTERM: seconds /readyz answers 503 while HTTP keeps serving, before the listener closes. */
+  FIREBREAK_DRAIN_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(300).default(5)),
   FIREBREAK_SANDBOX: optionalText.refine((v) => v === undefined || v === '0' || v === '1', 'must be 1 (sandbox on) or 0 (off)'),
   /** REST API key for `pagerduty:<schedule id>` targets. */
   PAGERDUTY_TOKEN: optionalText,

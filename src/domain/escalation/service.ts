@@ -45,13 +45,16 @@ export class EscalationService {
       case 'opened':
         if (!isOpen(incident)) return;
         await this.scheduleLadder(incident);
-        return this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
+        await this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
+        return this.unlessResolvedSince(incident.id);
       case 'severity-changed':
-        if (isOpen(incident)) await this.scheduleLadder(incident);
-        return;
+        if (!isOpen(incident)) return;
+        await this.scheduleLadder(incident);
+        return this.unlessResolvedSince(incident.id);
       case 'updated':
-        if (isOpen(incident)) await this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
-        return;
+        if (!isOpen(incident)) return;
+        await this.scheduleUpdateReminder(incident, await this.deps.store.get(incident.id));
+        return this.unlessResolvedSince(incident.id);
       case 'resolved':
         return this.onResolved(incident);
       case 'reopened':
@@ -120,6 +123,18 @@ export class EscalationService {
       await incidents.note(incidentId, by, 'postmortem', 'Postmortem marked as scheduled');
     }
     return result;
+  }
+
+  /**
+   * Timers were just scheduled for an open incident; if it was resolved meanwhile (its resolve
+   * handler may already have cancelled everything), take the ladder and reminders back out, so no
+   * timer is left armed in a resolved incident. A resolve stored after this check publishes its own
+   * event, whose handler cancels what is scheduled now.
+   */
+  private async unlessResolvedSince(incidentId: string): Promise<void> {
+    const now = await this.deps.incidents.find(incidentId);
+    if (now && isOpen(now)) return;
+    await this.deps.scheduler.cancel(incidentId, { prefixes: [timerPrefix.escalation(incidentId), timerPrefix.updateReminder(incidentId)] });
   }
 
   private async scheduleLadder(incident: Incident): Promise<void> {

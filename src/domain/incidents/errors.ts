@@ -17,3 +17,10 @@ export class IncidentNotResolvedError extends ConflictError {
     super(`incident ${incidentId} is still open`);
   }
 }
+
+/** A transition lost its compare-and-set too many times in a row (many people changing one incident at once). */
+export class IncidentBusyError extends ConflictError {
+  constructor(readonly incidentId: string) {
+    super(`incident ${incidentId} is being changed by others right now; try again`);
+  }
+}

@@ -1,7 +1,8 @@
 import type { Clock } from '../../lib/clock';
 import { incidentChannelName } from './channel-name';
-import { IncidentNotFoundError, IncidentNotResolvedError, IncidentResolvedError } from './errors';
+import { IncidentBusyError, IncidentNotFoundError, IncidentNotResolvedError, IncidentResolvedError } from './errors';
 import {
+  isOpen,
   SYSTEM_ACTOR,
   type Incident,
   type IncidentOrigin,
@@ -10,7 +11,7 @@ import {
   type SeverityId,
   type TimelineEntry,
 } from './model';
-import type { IncidentEventBus, IncidentRepository } from './ports';
+import type { IncidentDraft, IncidentEventBus, IncidentRepository } from './ports';
 
 export interface StartIncidentInput {
   title: string;
@@ -26,6 +27,14 @@ export interface StartIncidentInput {
 }
 
 const MAX_CHANNEL_NAME_ATTEMPTS = 50;
+/** Compare-and-set rounds before a transition gives up (each lost round means another change won). */
+const MAX_TRANSITION_ATTEMPTS = 25;
+
+/** What a transition changes, and its timeline entry: kind, text, data. */
+interface Change {
+  set: Partial<Incident>;
+  entry: [kind: string, text: string, data?: Record<string, unknown>];
+}
 
 /** The incident lifecycle: every change is stored, put on the timeline, then published. */
 export class IncidentService {
@@ -42,12 +51,7 @@ export class IncidentService {
       return { incident: replayed, created: false };
     }
     const now = this.clock.now();
-    const number = await this.repository.nextNumber();
-    const id = `INC-${number}`;
-    const channelName = await this.claimChannelName(input.title, now, id);
-    const draft: Incident = {
-      id,
-      number,
+    const draft: IncidentDraft = {
       title: input.title,
       severity: input.severity,
       service: input.service,
@@ -59,20 +63,20 @@ export class IncidentService {
       createdAt: now.toISOString(),
       updateCount: 0,
       revision: 0,
-      channelName,
       origin: input.origin,
       ...(input.customerFacing ? { customerFacing: true } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
-    const { incident, created } = await this.repository.createOnce(draft, input.requestKey);
-    if (created) {
-      await this.note(incident.id, input.reporterId, 'opened', `Incident opened: ${incident.title} (${incident.severity})`, {
-        service: incident.service,
-        commander: incident.commanderId,
-        origin: incident.origin,
-        ...(incident.customerFacing ? { customerFacing: true } : {}),
-      });
-    }
+    // Number, channel name, document and timeline entry in one atomic step: a replica that loses
+    // the request key gets the winner's incident and spends nothing.
+    const channelNames = Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_, i) => incidentChannelName(input.title, now, i + 1));
+    const opened = this.entry(input.reporterId, 'opened', `Incident opened: ${input.title} (${input.severity})`, {
+      service: input.service,
+      commander: draft.commanderId,
+      origin: input.origin,
+      ...(input.customerFacing ? { customerFacing: true } : {}),
+    });
+    const { incident, created } = await this.repository.openOnce(draft, input.requestKey, channelNames, opened);
     // Publishing is idempotent per incident, so a replayed request re-publishes safely.
     await this.events.publish({ type: 'opened', incident });
     return { incident, created };
@@ -106,60 +110,61 @@ export class IncidentService {
   }
 
   async postUpdate(id: string, update: IncidentUpdate, author: string): Promise<Incident> {
-    const incident = await this.openIncident(id);
-    incident.workStatus = update.status;
-    if (update.rootCause) incident.rootCause = update.rootCause;
-    incident.lastUpdateAt = this.clock.now().toISOString();
-    incident.updateCount += 1;
-    const sequence = await this.bump(incident);
-    await this.note(id, author, 'update', `Update #${incident.updateCount}: ${update.status} — ${update.actionTaken}`, { ...update });
-    await this.events.publish({ type: 'updated', incident, update, author, sequence });
+    const { incident, sequence } = await this.change(id, author, (current) => {
+      if (!isOpen(current)) throw new IncidentResolvedError(id);
+      const updateCount = current.updateCount + 1;
+      return {
+        set: { workStatus: update.status, rootCause: update.rootCause ?? current.rootCause, lastUpdateAt: this.clock.now().toISOString(), updateCount },
+        entry: ['update', `Update #${updateCount}: ${update.status} — ${update.actionTaken}`, { ...update }],
+      };
+    });
+    await this.events.publish({ type: 'updated', incident, update, author, sequence: sequence! });
     return incident;
   }
 
   async resolve(id: string, resolution: IncidentResolution, author: string): Promise<Incident> {
-    const incident = await this.openIncident(id);
-    incident.status = 'resolved';
-    incident.resolvedAt = this.clock.now().toISOString();
-    incident.rootCause = resolution.rootCause;
-    incident.userImpact = resolution.userImpact;
-    incident.followUp = resolution.followUp;
-    const sequence = await this.bump(incident);
-    await this.note(id, author, 'resolved', `Resolved. Root cause: ${resolution.rootCause}`, { ...resolution });
-    await this.events.publish({ type: 'resolved', incident, resolution, author, sequence });
+    const { incident, sequence } = await this.change(id, author, (current) => {
+      if (!isOpen(current)) throw new IncidentResolvedError(id);
+      return {
+        set: { status: 'resolved', resolvedAt: this.clock.now().toISOString(), ...resolution },
+        entry: ['resolved', `Resolved. Root cause: ${resolution.rootCause}`, { ...resolution }],
+      };
+    });
+    await this.events.publish({ type: 'resolved', incident, resolution, author, sequence: sequence! });
     return incident;
   }
 
+  /** The only way back from resolved. */
   async reopen(id: string, author: string): Promise<Incident> {
-    const incident = await this.get(id);
-    if (incident.status === 'open') throw new IncidentNotResolvedError(id);
-    incident.status = 'open';
-    incident.resolvedAt = undefined;
-    const sequence = await this.bump(incident);
-    await this.note(id, author, 'reopened', 'Incident reopened');
-    await this.events.publish({ type: 'reopened', incident, author, sequence });
+    const { incident, sequence } = await this.change(id, author, (current) => {
+      if (isOpen(current)) throw new IncidentNotResolvedError(id);
+      return { set: { status: 'open', resolvedAt: undefined }, entry: ['reopened', 'Incident reopened'] };
+    });
+    await this.events.publish({ type: 'reopened', incident, author, sequence: sequence! });
     return incident;
   }
 
   async setSeverity(id: string, severity: SeverityId, author: string): Promise<Incident> {
-    const incident = await this.openIncident(id);
-    const from = incident.severity;
-    if (from === severity) return incident;
-    incident.severity = severity;
-    const sequence = await this.bump(incident);
-    await this.note(id, author, 'severity', `Severity ${from} → ${severity}`, { from, to: severity });
-    await this.events.publish({ type: 'severity-changed', incident, from, author, sequence });
+    let from: SeverityId = severity;
+    const { incident, sequence } = await this.change(id, author, (current) => {
+      if (!isOpen(current)) throw new IncidentResolvedError(id);
+      from = current.severity;
+      if (from === severity) return undefined;
+      return { set: { severity }, entry: ['severity', `Severity ${from} → ${severity}`, { from, to: severity }] };
+    });
+    if (sequence !== undefined) await this.events.publish({ type: 'severity-changed', incident, from, author, sequence });
     return incident;
   }
 
   async setCommander(id: string, commanderId: string, author: string): Promise<Incident> {
-    const incident = await this.openIncident(id);
-    const from = incident.commanderId;
-    if (from === commanderId) return incident;
-    incident.commanderId = commanderId;
-    const sequence = await this.bump(incident);
-    await this.note(id, author, 'commander', `Incident commander <@${from}> → <@${commanderId}>`, { from, to: commanderId });
-    await this.events.publish({ type: 'commander-changed', incident, from, author, sequence });
+    let from = commanderId;
+    const { incident, sequence } = await this.change(id, author, (current) => {
+      if (!isOpen(current)) throw new IncidentResolvedError(id);
+      from = current.commanderId;
+      if (from === commanderId) return undefined;
+      return { set: { commanderId }, entry: ['commander', `Incident commander <@${from}> → <@${commanderId}>`, { from, to: commanderId }] };
+    });
+    if (sequence !== undefined) await this.events.publish({ type: 'commander-changed', incident, from, author, sequence });
     return incident;
   }
 
@@ -189,29 +194,32 @@ export class IncidentService {
 
   /** Put anything that happened on the incident's timeline, with who and when. */
   note(id: string, actor: string, kind: string, text: string, data?: Record<string, unknown>): Promise<void> {
+    return this.repository.appendTimeline(id, this.entry(actor, kind, text, data));
+  }
+
+  private entry(actor: string, kind: string, text: string, data?: Record<string, unknown>): TimelineEntry {
     const entry: TimelineEntry = { at: this.clock.now().toISOString(), actor: actor || SYSTEM_ACTOR, kind, text };
     if (data) entry.data = data;
-    return this.repository.appendTimeline(id, entry);
+    return entry;
   }
 
-  private async openIncident(id: string): Promise<Incident> {
-    const incident = await this.get(id);
-    if (incident.status !== 'open') throw new IncidentResolvedError(id);
-    return incident;
-  }
-
-  private async bump(incident: Incident): Promise<number> {
-    incident.revision += 1;
-    await this.repository.save(incident);
-    return incident.revision;
-  }
-
-  private async claimChannelName(title: string, at: Date, incidentId: string): Promise<string> {
-    for (let attempt = 1; attempt <= MAX_CHANNEL_NAME_ATTEMPTS; attempt++) {
-      const name = incidentChannelName(title, at, attempt);
-      if (await this.repository.claimChannelName(name, incidentId)) return name;
+  /**
+   * One transition as a compare-and-set: decide on the incident as stored, store the result only if
+   * nobody changed it since (with its timeline entry, in one step), else decide again on the newer
+   * version. `decide` throws when the transition no longer applies and returns undefined when it
+   * changes nothing. Each conflict means another change was stored, so this ends.
+   */
+  private async change(id: string, author: string, decide: (current: Incident) => Change | undefined): Promise<{ incident: Incident; sequence?: number }> {
+    for (let attempt = 1; attempt <= MAX_TRANSITION_ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      const change = decide(current);
+      if (!change) return { incident: current };
+      const next: Incident = { ...current, ...change.set, revision: current.revision + 1 };
+      const [kind, text, data] = change.entry;
+      const outcome = await this.repository.transition(next, current.revision, this.entry(author, kind, text, data));
+      if (outcome === 'stored') return { incident: next, sequence: next.revision };
+      if (outcome === 'missing') throw new IncidentNotFoundError(id);
     }
-    return incidentChannelName(`${title} ${incidentId}`, at);
+    throw new IncidentBusyError(id);
   }
 }
-

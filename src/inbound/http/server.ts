@@ -11,7 +11,13 @@ export interface ReadinessCheck {
  * The one HTTP app on PORT: health, readiness, metrics; Bolt's receiver and the webhook routes
  * are mounted on it by the composition root.
  */
-export function createHttpApp(options: { metrics: Metrics; readiness: ReadinessCheck[]; logger: Logger }): Express {
+export function createHttpApp(options: {
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  logger: Logger;
+  /** True once the process is stopping: /readyz answers 503 so traffic moves elsewhere; everything else still serves. */
+  draining?: () => boolean;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -31,6 +37,10 @@ export function createHttpApp(options: { metrics: Metrics; readiness: ReadinessC
   });
 
   app.get('/readyz', async (_req, res) => {
+    if (options.draining?.()) {
+      res.status(503).json({ status: 'draining', checks: { draining: true } });
+      return;
+    }
     const results = await Promise.all(
       options.readiness.map(async ({ name, check }) => [name, await check().catch(() => false)] as const),
     );

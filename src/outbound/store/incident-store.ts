@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
 import { incidentSchema, publicationSchema, type Incident, type Publication, type TimelineEntry } from '../../domain/incidents/model';
-import type { IncidentRepository } from '../../domain/incidents/ports';
+import type { IncidentDraft, IncidentRepository } from '../../domain/incidents/ports';
 import type { RedisKeys } from '../../lib/keys';
+import { INSERT_INCIDENT, OPEN_INCIDENT, TRANSITION_INCIDENT } from './incident-scripts';
 
 const REQUEST_KEY_TTL_SECONDS = 7 * 24 * 3600;
+/** Stands for the incident id in key templates the Lua scripts fill in. */
+const ID = '@ID@';
 
 /** Incidents, their timelines and checklists in Redis. Survives restarts of the bot (and of Redis, with AOF). */
 export class RedisIncidentStore implements IncidentRepository {
@@ -12,6 +15,7 @@ export class RedisIncidentStore implements IncidentRepository {
     private readonly keys: RedisKeys,
   ) {}
 
+  /** Next incident number, for seeding a fully formed incident (`createOnce`); `openOnce` numbers its own. */
   async nextNumber(): Promise<number> {
     return this.redis.incr(this.keys.incidentSequence());
   }
@@ -21,28 +25,69 @@ export class RedisIncidentStore implements IncidentRepository {
     return id ? this.get(id) : undefined;
   }
 
+  async openOnce(draft: IncidentDraft, requestKey: string, channelNames: string[], opened: TimelineEntry): Promise<{ incident: Incident; created: boolean }> {
+    if (channelNames.length === 0) throw new Error('openOnce needs at least one candidate channel name');
+    // The script gives the document its id, number and channel name.
+    const { publication: _p, channelId: _c, id: _i, number: _n, channelName: _name, ...document } = draft as IncidentDraft & Partial<Incident>;
+    const [created, id] = (await this.redis.eval(
+      OPEN_INCIDENT,
+      6,
+      ...[this.keys.seen('incident-request', requestKey), this.keys.incidentSequence(), this.keys.channelNames()],
+      ...[this.keys.incidentsAll(), this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
+      REQUEST_KEY_TTL_SECONDS,
+      this.keys.incident(ID),
+      this.keys.incidentTimeline(ID),
+      JSON.stringify(document),
+      Date.parse(draft.createdAt),
+      draft.status,
+      draft.service ?? '',
+      JSON.stringify(opened),
+      ...channelNames,
+    )) as [number, string];
+    const incident = await this.get(id);
+    if (!incident) throw new Error(`incident ${id} holds request ${requestKey} but has no document`);
+    return { incident, created: created === 1 };
+  }
+
+  async transition(next: Incident, expectedRevision: number, entry: TimelineEntry): Promise<'stored' | 'conflict' | 'missing'> {
+    const result = (await this.redis.eval(
+      TRANSITION_INCIDENT,
+      4,
+      ...[this.keys.incident(next.id), this.keys.incidentTimeline(next.id), this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
+      expectedRevision,
+      JSON.stringify(this.document(next)),
+      next.id,
+      Date.parse(next.createdAt),
+      next.status,
+      next.service ?? '',
+      JSON.stringify(entry),
+    )) as number;
+    return result === 1 ? 'stored' : result === 0 ? 'conflict' : 'missing';
+  }
+
+  /** Store a fully formed incident (tests, benches, imports) unless `requestKey` already holds one; atomic. */
   async createOnce(incident: Incident, requestKey: string): Promise<{ incident: Incident; created: boolean }> {
-    const requestRef = this.keys.seen('incident-request', requestKey);
-    const claimed = await this.redis.set(requestRef, incident.id, 'EX', REQUEST_KEY_TTL_SECONDS, 'NX');
-    if (claimed !== 'OK') {
-      const existing = await this.findByRequestKey(requestKey);
-      if (existing) return { incident: existing, created: false };
-    }
-    await this.write(incident, this.redis.multi().zadd(this.keys.incidentsAll(), Date.parse(incident.createdAt), incident.id));
-    return { incident, created: true };
+    const [created, id] = (await this.redis.eval(
+      INSERT_INCIDENT,
+      5,
+      ...[this.keys.seen('incident-request', requestKey), this.keys.incident(incident.id), this.keys.incidentsAll()],
+      ...[this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
+      REQUEST_KEY_TTL_SECONDS,
+      JSON.stringify(this.document(incident)),
+      incident.id,
+      Date.parse(incident.createdAt),
+      incident.status,
+      incident.service ?? '',
+    )) as [number, string];
+    if (created === 1) return { incident, created: true };
+    const existing = await this.get(id);
+    if (!existing) throw new Error(`incident ${id} holds request ${requestKey} but has no document`);
+    return { incident: existing, created: false };
   }
 
   async get(id: string): Promise<Incident | undefined> {
     const [raw, publication] = await Promise.all([this.redis.get(this.keys.incident(id)), this.redis.hgetall(this.keys.incidentPublication(id))]);
     return raw ? this.assemble(raw, publication) : undefined;
-  }
-
-  async save(incident: Incident): Promise<void> {
-    await this.write(incident, this.redis.multi());
-  }
-
-  async claimChannelName(name: string, incidentId: string): Promise<boolean> {
-    return (await this.redis.hsetnx(this.keys.channelNames(), name, incidentId)) === 1;
   }
 
   async bindChannel(incidentId: string, channelId: string, channelName: string): Promise<void> {
@@ -125,28 +170,9 @@ export class RedisIncidentStore implements IncidentRepository {
     return incident;
   }
 
-  private async write(incident: Incident, multi: ReturnType<Redis['multi']>): Promise<void> {
-    // Channel binding and publication progress live in their own hash; never overwrite them from here.
+  /** The stored document: channel binding and publication progress live in their own hash, never written from here. */
+  private document(incident: Incident): Omit<Incident, 'channelId' | 'publication'> {
     const { channelId: _channelId, publication: _publication, ...document } = incident;
-    multi.set(this.keys.incident(incident.id), JSON.stringify(document));
-    if (incident.status === 'open') {
-      multi.zadd(this.keys.incidentsOpen(), Date.parse(incident.createdAt), incident.id);
-      if (incident.service) multi.hset(this.keys.incidentOpenForService(), incident.service, incident.id);
-    } else {
-      multi.zrem(this.keys.incidentsOpen(), incident.id);
-      if (incident.service) {
-        // Only clear the service's pointer if it still points at this incident.
-        multi.eval(
-          "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
-          1,
-          this.keys.incidentOpenForService(),
-          incident.service,
-          incident.id,
-        );
-      }
-    }
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
+    return document;
   }
 }

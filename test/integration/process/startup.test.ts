@@ -7,11 +7,11 @@ import { Redis } from 'ioredis';
 import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 /** Run `src/main.ts` as the real process; collect its output until it exits or `stop` is called. */
 function runBot(env: Record<string, string>) {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+  // node itself, not the tsx binary: tsx relays SIGTERM through a helper that SIGKILLs a child slow to answer (exit 143 under load).
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -40,7 +40,7 @@ describe('the bot as a process', () => {
   it('with the sandbox refused (FIREBREAK_SANDBOX=0) and no Slack credentials, serves /healthz and says what it needs', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-data-'));
-    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0' });
+    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0', FIREBREAK_DRAIN_SECONDS: '0' });
     try {
       await waitFor('healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 20_000);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

@@ -33,7 +33,14 @@ function fakes() {
   const timelines = new Map<string, TimelineEntry[]>();
   const repository = {
     get: async (id: string) => (incidents.has(id) ? structuredClone(incidents.get(id)) : undefined),
-    save: async (incident: Incident) => void incidents.set(incident.id, structuredClone(incident)),
+    transition: async (next: Incident, expected: number, entry: TimelineEntry) => {
+      const current = incidents.get(next.id);
+      if (!current) return 'missing';
+      if (current.revision !== expected) return 'conflict';
+      incidents.set(next.id, structuredClone(next));
+      timelines.set(next.id, [...(timelines.get(next.id) ?? []), entry]);
+      return 'stored';
+    },
     appendTimeline: async (id: string, entry: TimelineEntry) => void timelines.set(id, [...(timelines.get(id) ?? []), entry]),
     timeline: async (id: string) => timelines.get(id) ?? [],
   } as unknown as IncidentRepository;
@@ -42,8 +49,15 @@ function fakes() {
   prefixes.push(prefix);
   const store = new RedisEscalationStore(redis, redisKeys(prefix));
   const scheduled = new Map<string, Timer>();
+  /** Runs once, inside the next schedule() call: something that happens meanwhile elsewhere. */
+  const hooks: { duringSchedule?: () => Promise<void> } = {};
   const scheduler: TimerScheduler = {
-    schedule: async (timer) => void scheduled.set(timerId(timer), timer),
+    schedule: async (timer) => {
+      scheduled.set(timerId(timer), timer);
+      const hook = hooks.duringSchedule;
+      hooks.duringSchedule = undefined;
+      await hook?.();
+    },
     cancel: async (_id, options = {}) => {
       const ids = [...scheduled.keys()].filter((id) => (!options.prefixes || options.prefixes.some((p) => id.startsWith(p))) && !options.except?.includes(id));
       ids.forEach((id) => scheduled.delete(id));
@@ -81,7 +95,7 @@ function fakes() {
     channelName: 'inc-checkout', channelId: 'C0INC1', publication: { invited: true, topicSet: true, pinned: true },
   };
   incidents.set(incident.id, incident);
-  return { service: new EscalationService(deps), incidents, scheduled, sent, clock, incident, timelines };
+  return { service: new EscalationService(deps), incidents, scheduled, sent, clock, incident, timelines, hooks };
 }
 
 describe('EscalationService', () => {
@@ -147,5 +161,20 @@ describe('EscalationService', () => {
     expect(f.scheduled.get('esc-INC-1-e2-l2')!.dueAt).toBe(new Date(Date.parse(START) + 120 * MIN).toISOString());
     // a stale timer of the first ladder does nothing
     expect(await f.service.fire({ kind: 'escalation', incidentId: 'INC-1', epoch: 0, level: 1, round: 1, dueAt: START })).toMatchObject({ fired: false });
+  });
+
+  it('a severity change whose timers land while a resolve is handled takes them back out, keeping the postmortem reminder', async () => {
+    const f = fakes();
+    await f.service.handle({ type: 'opened', incident: f.incident });
+    const p0 = { ...f.incident, severity: 'P0' as const, revision: 1 };
+    f.incidents.set('INC-1', p0);
+    const resolved = { ...p0, status: 'resolved' as const, resolvedAt: START, revision: 2 };
+    // The resolve is stored and its handler runs between the severity handler's read and its last schedule.
+    f.hooks.duringSchedule = async () => {
+      f.incidents.set('INC-1', resolved);
+      await f.service.handle({ type: 'resolved', incident: resolved, resolution: { rootCause: 'x', userImpact: 'y', followUp: 'z' }, author: 'U0IC', sequence: 2 });
+    };
+    await f.service.handle({ type: 'severity-changed', incident: p0, from: 'P2', author: 'U0IC', sequence: 1 });
+    expect([...f.scheduled.keys()]).toEqual(['pm-INC-1-20261122100000000']);
   });
 });

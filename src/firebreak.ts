@@ -32,6 +32,7 @@ import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
@@ -135,6 +136,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   escalation.routeTimers('statuspage-reminder', (timer) => statusPage.service.fire(timer));
 
   const runbookCards: RunbookCardDeps = { client: () => client, repository, incidents, alerts, verdict: (alert) => intake.verdict(alert), content, config };
+  const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
 
   const workers: Worker[] = [];
   const readiness = [
@@ -151,7 +153,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, statusPage: statusPage.service, runbookCard };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, statusPage: statusPage.service, runbookCard };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -179,13 +181,14 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const refused = refusals.record.bind(refusals);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, new SlackRunbookCardPublisher(runbookCards), escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, statusPage.service], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills, new SlackRunbookCardPublisher(runbookCards), statusPage.service], logger }));
     workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
+    workers.push(drills.startWorker());
     for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
@@ -229,6 +232,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         remediation.close(),
         guard.close(),
         statusPage.close(),
+        drills.close(),
         oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.

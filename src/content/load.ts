@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { ContentError } from '../lib/errors';
 import { listMarkdown, readText, readYaml, type Reading } from './read';
+import { readDrills } from './drills';
 import { readRunbooks } from './runbooks';
+import type { DrillScenario } from '../domain/drills/model';
 import {
   checklistSchema,
   policySchema,
@@ -26,6 +28,9 @@ export interface Content {
   readonly postIncidentChecklist: ChecklistItem[];
   runbook(id: string): Runbook | undefined;
   readonly runbooks: Runbook[];
+  /** Drill scenarios (drills/*.yaml), by id order. */
+  readonly drills: DrillScenario[];
+  drill(id: string): DrillScenario | undefined;
 }
 
 function readTemplates(reading: Reading): Map<TemplateId, string> {
@@ -59,6 +64,7 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
   const severities = readYaml(reading, 'severities.yaml', severitiesSchema);
   const postIncidentChecklist = readYaml(reading, 'checklists/post-incident.yaml', checklistSchema);
   const policy = readYaml(reading, 'policy.yaml', policySchema);
+  const drills = readDrills(reading, runbooks.map((runbook) => runbook.id));
   if (reading.issues.length > 0 || !severities || !postIncidentChecklist || !policy) {
     throw new ContentError(reading.issues);
   }
@@ -74,5 +80,7 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
     postIncidentChecklist,
     runbook: (id) => byId.get(id),
     runbooks,
+    drills,
+    drill: (id) => drills.find((drill) => drill.id === id),
   };
 }

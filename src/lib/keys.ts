@@ -93,6 +93,9 @@ export function redisKeys(prefix = 'fb') {
     statusIncidents: () => k('status', 'incidents'),
     /** One step of a publication or proposal (provider call, channel post) that must happen once. */
     statusStep: (scope: string, step: string) => k('status', 'step', scope, step),
+    // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
+    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', incidentId, part),
+    runbookTests: () => k('runbook-tests'),
 
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
     sandbox: (...parts: string[]) => k('sandbox', ...parts),

@@ -154,6 +154,7 @@ export class EscalationService {
     const { store, scheduler, notifier, incidents, defaults } = this.deps;
     if (isOpen(incident)) return; // reopened since: the reopen handles its timers
     await scheduler.cancel(incident.id);
+    if (incident.drill) return; // a drill reports instead of asking for a postmortem
     const timer = postmortemTimer(incident, defaults.postmortem);
     if (!timer) return;
     const dueAt = postmortemDueAt(timer.resolvedAt, defaults.postmortem);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentDrillSchema } from '../drills/model';
 
 export const SEVERITY_IDS = ['P0', 'P1', 'P2', 'P3'] as const;
 export const severityIdSchema = z.enum(SEVERITY_IDS);
@@ -54,6 +55,8 @@ export const incidentSchema = z.object({
   origin: incidentOriginSchema.optional(),
   /** Customers notice it: the status page texts are proposed in its channel. */
   customerFacing: z.boolean().optional(),
+  /** Set on a drill: a rehearsal, dry-run remediation, only its participants paged. */
+  drill: incidentDrillSchema.optional(),
   publication: publicationSchema.default({ invited: false, topicSet: false, pinned: false }),
 });
 

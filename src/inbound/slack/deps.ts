@@ -15,6 +15,7 @@ import type { Runbook } from '../../content/schema';
 import type { Incident } from '../../domain/incidents/model';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
+import type { SlackDrills } from '../../outbound/slack/drill-runner';
 
 /** What Slack listeners may use; injected by main.ts. */
 export interface SlackDeps {
@@ -36,6 +37,8 @@ export interface SlackDeps {
   statusPage?: StatusPageService;
   /** The runbook card for a runbook, read against the incident (its alert's diagnosis, the roll-back-first rule). */
   runbookCard(runbook: Runbook, incident: Incident | undefined): Promise<SlackMessage>;
+  /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
+  drills: SlackDrills;
   /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
   oncall?: { service: OncallService; flows: OncallFlows };
 }

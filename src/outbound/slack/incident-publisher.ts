@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type SlackMessage } from '../../blocks/incident-messages';
 import { channelLink, mention } from '../../blocks/text';
 import { updateCadence } from '../../config/cadence';
+import { withDrillBanner } from '../../blocks/drill-banner';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import { UnrecoverableError } from 'bullmq';
@@ -136,7 +137,7 @@ export class SlackIncidentPublisher {
       const post = async () => {
         // The promise is the update cadence the reminder enforces (one number, policy.yaml updates.every or the service's).
         const etaMinutes = Math.max(1, Math.round(updateCadence(incident.service, this.deps.config, this.deps.content.policy) / 60_000));
-        const message = initialMessage(incident, this.render, severity, etaMinutes);
+        const message = withDrillBanner(incident, initialMessage(incident, this.render, severity, etaMinutes));
         const posted = await refusedFor(channel, client.chat.postMessage({ channel, ...message }));
         await record({ initialTs: posted.ts });
       };
@@ -149,7 +150,8 @@ export class SlackIncidentPublisher {
         await record({ pinned: true });
       });
     }
-    const announcements = this.deps.config.announcements;
+    // A drill is not announced: it must not look like an outage to the rest of the company.
+    const announcements = incident.drill ? undefined : this.deps.config.announcements;
     if (announcements && !progress.announcementTs) {
       const announce = async () => {
         const posted = await refusedFor(announcements, client.chat.postMessage({ channel: announcements, ...announcementMessage(incident, this.render), unfurl_links: false }));
@@ -183,7 +185,7 @@ export class SlackIncidentPublisher {
 
   private async invitees(incident: Incident): Promise<string[]> {
     const service = incident.service ? this.deps.config.services[incident.service] : undefined;
-    const levelOne = service?.escalation?.[0]?.notify ?? [];
+    const levelOne = incident.drill ? incident.drill.participants : (service?.escalation?.[0]?.notify ?? []);
     const people = await this.deps.directory.expand([incident.reporterId, incident.commanderId, ...levelOne]);
     return people.filter((id) => /^[UW]/.test(id));
   }
@@ -198,7 +200,7 @@ export class SlackIncidentPublisher {
   private async postInChannel(incident: Incident, name: string, message: () => SlackMessage, timelineText: string | undefined): Promise<void> {
     const channel = channelOf(incident);
     const post = async () => {
-      const { text, blocks } = message();
+      const { text, blocks } = withDrillBanner(incident, message());
       await refusedFor(channel, this.deps.client.chat.postMessage({ channel, text, ...(blocks.length > 0 ? { blocks } : {}) }));
     };
     await this.once(incident, name, post, timelineText);

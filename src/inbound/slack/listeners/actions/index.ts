@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { INCIDENT_ACTIONS } from '../../../../blocks/ids';
 import type { SlackDeps } from '../../deps';
 import { checklistToggle } from './checklist';
+import { registerDrillActions } from './drill';
 import { registerEscalationActions } from './escalation';
 import { registerRemediationActions } from './remediation';
 import { startFromAlert } from './start-from-alert';
@@ -16,4 +17,5 @@ export function register(app: App, deps: SlackDeps): void {
   registerRemediationActions(app, deps);
   app.action(STATUS_PAGE_ACTIONS.publish, publishToStatusPage(deps));
   registerRunbookActions(app, deps);
+  registerDrillActions(app, deps);
 }

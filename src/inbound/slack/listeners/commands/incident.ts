@@ -5,6 +5,7 @@ import { severityIdSchema, type Incident } from '../../../../domain/incidents/mo
 import { updateCadence } from '../../../../config/cadence';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
+import { drillSubcommands } from './drill';
 import { escalationSubcommands } from './escalation';
 import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
@@ -31,6 +32,7 @@ export function incidentCommand(deps: SlackDeps) {
   const { incidents, content, config, clock } = deps;
   const escalation = escalationSubcommands(deps);
   const remediation = remediationSubcommands(deps);
+  const drill = drillSubcommands(deps);
 
   const inIncident = (name: string, run: (incident: Incident, invocation: Invocation) => Promise<string>): Subcommand =>
     async (invocation) => (invocation.incident ? run(invocation.incident, invocation) : NEEDS_INCIDENT(name));
@@ -87,8 +89,9 @@ export function incidentCommand(deps: SlackDeps) {
     ack: inIncident('ack', escalation.ack),
     escalate: inIncident('escalate', escalation.escalate),
     postmortem: inIncident('postmortem', escalation.postmortem),
-    rollback: remediation.rollback,
-    flag: remediation.flag,
+    rollback: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'rollback') : remediation.rollback(invocation, ack)),
+    flag: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'flag') : remediation.flag(invocation, ack)),
+    drill: drill.drill,
     statuspage: statusPageSubcommand(deps),
     oncall: oncallSubcommand(deps),
     help: async () => HELP_TEXT,

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { runbookListText } from '../../../../blocks/runbook-card';
+import { context } from '../../../../blocks/text';
 import type { Incident } from '../../../../domain/incidents/model';
 import type { SlackDeps } from '../../deps';
 
@@ -23,12 +24,15 @@ export function runbookSubcommand(deps: SlackDeps) {
     const runbook = content.runbook(id);
     if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
     const card = await deps.runbookCard(runbook, incident);
+    // When the runbook was last rehearsed (drills), under the card.
+    const tested = await deps.drills.lastTestedText(runbook.id);
+    const blocks = [...card.blocks, context(tested)];
     if (privately) {
-      await ack({ response_type: 'ephemeral', text: card.text, blocks: card.blocks });
+      await ack({ response_type: 'ephemeral', text: card.text, blocks });
       return undefined;
     }
-    await ack();
-    await client.chat.postMessage({ channel: command.channel_id, text: card.text, blocks: card.blocks, unfurl_links: false });
+    await ack({ response_type: 'ephemeral', text: `Posted the runbook card for ${runbook.id} here, for everyone. ${tested}` });
+    await client.chat.postMessage({ channel: command.channel_id, text: card.text, blocks, unfurl_links: false });
     if (incident) await deps.incidents.note(incident.id, command.user_id, 'runbook', `Runbook card posted: ${runbook.title}`, { runbook: runbook.id });
     return undefined;
   };

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { withDrillBanner } from '../../blocks/drill-banner';
 import { runbookCard, listItems, sectionOf } from '../../blocks/runbook-card';
 import type { SlackMessage } from '../../blocks/incident-messages';
 import type { ConfigFile } from '../../config/file';
@@ -56,7 +57,7 @@ export class SlackRunbookCardPublisher {
     if (!incident?.channelId || incident.publication.runbookCardTs) return;
     const runbook = runbookFor(incident, this.deps);
     if (!runbook) return;
-    const card = await buildRunbookCard(runbook, incident, this.deps);
+    const card = withDrillBanner(incident, await buildRunbookCard(runbook, incident, this.deps));
     const posted = await this.deps.client().chat.postMessage({ channel: incident.channelId, text: card.text, blocks: card.blocks, unfurl_links: false });
     await this.deps.repository.recordPublication(incident.id, { runbookCardTs: posted.ts ?? 'posted' });
     await this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'runbook', `Runbook card posted: ${runbook.title}`, { runbook: runbook.id });

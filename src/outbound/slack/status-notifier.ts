@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { withDrillBanner } from '../../blocks/drill-banner';
 import { failedMessage, proposalMessage, publishedMessage, reminderMessage } from '../../blocks/status-page';
 import type { SlackMessage } from '../../blocks/incident-messages';
 import type { Incident } from '../../domain/incidents/model';
@@ -27,6 +28,7 @@ export class SlackStatusNotifier implements StatusNotifier {
 
   private async post(incident: Incident, message: SlackMessage): Promise<void> {
     if (!incident.channelId) throw new Error(`${incident.id} has no channel yet`);
-    await this.client().chat.postMessage({ channel: incident.channelId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    const shown = withDrillBanner(incident, message);
+    await this.client().chat.postMessage({ channel: incident.channelId, text: shown.text, blocks: shown.blocks, unfurl_links: false });
   }
 }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { runbookListText } from '../../../../blocks/runbook-card';
 import { context } from '../../../../blocks/text';
+import { withDrillBanner } from '../../../../blocks/drill-banner';
 import type { Incident } from '../../../../domain/incidents/model';
 import type { SlackDeps } from '../../deps';
 
@@ -23,7 +24,7 @@ export function runbookSubcommand(deps: SlackDeps) {
     const id = name ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
     const runbook = content.runbook(id);
     if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
-    const card = await deps.runbookCard(runbook, incident);
+    const card = withDrillBanner(incident, await deps.runbookCard(runbook, incident));
     // When the runbook was last rehearsed (drills), under the card.
     const tested = await deps.drills.lastTestedText(runbook.id);
     const blocks = [...card.blocks, context(tested)];

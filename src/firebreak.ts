@@ -39,6 +39,7 @@ import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 import { wireStatusPage } from './wire-status-page';
+import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface FirebreakOptions {
   env: Env;
@@ -152,8 +153,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
+    const offers = new RemediationOfferStore(redis, keys, config.retention);
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, statusPage: statusPage.service, runbookCard };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {

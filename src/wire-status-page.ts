@@ -52,7 +52,7 @@ export function wireStatusPage(options: {
     notifier: new SlackStatusNotifier(options.client),
     scheduler: options.scheduler,
     provider: statusProvider(page),
-    render: (id, vars) => content.render(id, vars),
+    render: (id, vars) => content.render(id, vars).toString(),
     updateEveryMs: content.policy.statusPage.updateEvery,
     clock,
   });

@@ -5,7 +5,7 @@ import type { Incident } from '../domain/incidents/model';
 import { formatElapsed } from '../lib/human-duration';
 import { withDrillBanner } from './drill-banner';
 import { utcTime, type SlackMessage } from './incident-messages';
-import { context, escapeMrkdwn, mention, plain, section, truncate } from './text';
+import { code, context, EMPTY, joinMd, md, mention, plain, section, slackMessage, text, truncate, truncateMd, type Mrkdwn } from './text';
 
 /** Action ids of drill messages (dry-run buttons, runbook step ticks). */
 export const DRILL_ACTIONS = {
@@ -25,17 +25,17 @@ export interface DrillButtonValue {
 /** The scripted deploy and alerts, as the card a responder would see, with dry-run buttons. */
 export function drillScenarioMessage(incident: Incident, drill: DrillScenario): SlackMessage {
   const deploy = drill.deploy;
-  const lines = [`*Drill: ${escapeMrkdwn(drill.title)}* (\`${drill.id}\`, runbook \`${drill.runbook}\`)`, escapeMrkdwn(drill.summary)];
+  const lines: Mrkdwn[] = [md`*Drill: ${drill.title}* (${code(drill.id)}, runbook ${code(drill.runbook)})`, text(drill.summary)];
   if (deploy) {
+    const flags = deploy.changes.flags.length > 0 ? md`; flags: ${joinMd(deploy.changes.flags.map((f) => md`${f.key} ${f.enabled ? 'on' : 'off'}`), ', ')}` : EMPTY;
     lines.push(
-      `:package: Deploy (drill): *${escapeMrkdwn(drill.service)}* ${escapeMrkdwn(deploy.previousVersion)} → ${escapeMrkdwn(deploy.version)} (${deploy.strategy}), ${deploy.minutesBeforeAlert} min before the alert` +
-        (deploy.changes.flags.length > 0 ? `; flags: ${deploy.changes.flags.map((f) => `${escapeMrkdwn(f.key)} ${f.enabled ? 'on' : 'off'}`).join(', ')}` : ''),
+      md`:package: Deploy (drill): *${drill.service}* ${deploy.previousVersion} → ${deploy.version} (${deploy.strategy}), ${deploy.minutesBeforeAlert} min before the alert${flags}`,
     );
   }
   for (const alert of drill.alerts) {
-    lines.push(`:rotating_light: Alert (drill): *${escapeMrkdwn(alert.name)}* on ${escapeMrkdwn(alert.service ?? drill.service)} (${alert.severity}) — ${escapeMrkdwn(alert.summary)}`);
+    lines.push(md`:rotating_light: Alert (drill): *${alert.name}* on ${alert.service ?? drill.service} (${alert.severity}) — ${alert.summary}`);
   }
-  lines.push(deploy && deploy.minutesBeforeAlert < 30 ? '*Strong suspect:* the deploy above.' : '*Not a regression:* no recent deploy of this service correlates; look at its dependencies.');
+  lines.push(deploy && deploy.minutesBeforeAlert < 30 ? md`*Strong suspect:* the deploy above.` : md`*Not a regression:* no recent deploy of this service correlates; look at its dependencies.`);
   const value = (extra: Partial<DrillButtonValue> = {}) => JSON.stringify({ incidentId: incident.id, ...extra });
   const buttons: KnownBlock[] = [];
   if (deploy) {
@@ -64,14 +64,14 @@ export function drillScenarioMessage(incident: Incident, drill: DrillScenario): 
     ];
     buttons.push({ type: 'actions', elements });
   }
-  return withDrillBanner(incident, { text: `Drill ${drill.id}: ${drill.title}`, blocks: [section(lines.join('\n')), ...buttons] });
+  return withDrillBanner(incident, { text: `Drill ${drill.id}: ${drill.title}`, blocks: [section(joinMd(lines)), ...buttons] });
 }
 
 /** The runbook's steps as checkboxes; the ones left unticked at resolve are reported as skipped. */
 export function drillStepsMessage(incident: Incident, runbookTitle: string, steps: string[], ticked: string[]): SlackMessage {
-  const blocks: KnownBlock[] = [section(`*Runbook: ${escapeMrkdwn(runbookTitle)}* — tick each step as you do it; unticked steps are reported as skipped.`)];
+  const blocks: KnownBlock[] = [section(md`*Runbook: ${runbookTitle}* — tick each step as you do it; unticked steps are reported as skipped.`)];
   for (let start = 0; start < steps.length && start < 100; start += STEPS_PER_BLOCK) {
-    const options = steps.slice(start, start + STEPS_PER_BLOCK).map((step, i) => ({ value: String(start + i), text: { type: 'mrkdwn' as const, text: truncate(escapeMrkdwn(step), 150) } }));
+    const options = steps.slice(start, start + STEPS_PER_BLOCK).map((step, i) => ({ value: String(start + i), text: { type: 'mrkdwn' as const, text: truncateMd(text(step), 150).toString() } }));
     const initial = options.filter((o) => ticked.includes(o.value));
     blocks.push({
       type: 'actions',
@@ -84,37 +84,43 @@ export function drillStepsMessage(incident: Incident, runbookTitle: string, step
 
 /** What a dry-run remediation would have done, in place of the executor's status message. */
 export function dryRunMessage(incident: Incident, what: string, request: string, by: string): SlackMessage {
-  const text = `:test_tube: *Dry run* — ${escapeMrkdwn(what)}, asked by ${mention(by)}. Nothing was sent.\nWould have sent:\n\`\`\`${request.replace(/`/g, "'")}\`\`\``;
-  return withDrillBanner(incident, { text: `Dry run: ${what}`, blocks: [section(text)] });
+  const fence = '```';
+  const body = md`:test_tube: *Dry run* — ${what}, asked by ${mention(by)}. Nothing was sent.\nWould have sent:\n${fence}${request.replace(/`/g, "'")}${fence}`;
+  return withDrillBanner(incident, { text: `Dry run: ${what}`, blocks: [section(body)] });
 }
 
 const FIGURE_NAMES = { acknowledge: 'Time to acknowledge', mitigate: 'Time to mitigate', resolve: 'Time to resolve' } as const;
 
 export function drillReportMessage(incident: Incident, drill: DrillScenario, report: DrillReport, nextDueAt: string): SlackMessage {
   const figures = report.figures.map(
-    (f) => `${f.met ? ':white_check_mark:' : ':x:'} ${FIGURE_NAMES[f.name]}: *${f.took === undefined ? 'not reached' : formatElapsed(f.took)}* (target ${formatElapsed(f.target)})`,
+    (f) => md`${f.met ? ':white_check_mark:' : ':x:'} ${FIGURE_NAMES[f.name]}: *${f.took === undefined ? 'not reached' : formatElapsed(f.took)}* (target ${formatElapsed(f.target)})`,
   );
-  const skipped = report.skippedSteps.length === 0 ? ['Every runbook step was ticked.'] : report.skippedSteps.slice(0, 25).map((step) => `• ${escapeMrkdwn(step)}`);
-  const text = [
-    `*Drill report* — ${escapeMrkdwn(drill.title)} (\`${drill.id}\`, runbook \`${drill.runbook}\`): *${report.result}*`,
+  const skipped = report.skippedSteps.length === 0 ? [md`Every runbook step was ticked.`] : report.skippedSteps.slice(0, 25).map((step) => md`• ${step}`);
+  const body = joinMd([
+    md`*Drill report* — ${drill.title} (${code(drill.id)}, runbook ${code(drill.runbook)}): *${report.result}*`,
     ...figures,
-    `*Skipped steps (${report.skippedSteps.length})*`,
+    md`*Skipped steps (${report.skippedSteps.length})*`,
     ...skipped,
-  ].join('\n');
-  return withDrillBanner(incident, { text: `Drill report for ${incident.id}: ${report.result}`, blocks: [section(text), context(`Runbook last tested now; next test due ${utcTime(nextDueAt)}.`)] });
+  ]);
+  return withDrillBanner(incident, { text: `Drill report for ${incident.id}: ${report.result}`, blocks: [section(body), context(md`Runbook last tested now; next test due ${utcTime(nextDueAt)}.`)] });
 }
 
-export function drillListText(drills: DrillScenario[]): string {
-  if (drills.length === 0) return 'No drills: add scenarios under runbook-content/drills/.';
-  return ['*Drills* — run one with `/incident drill <scenario> [@participant …]`', ...drills.map((d) => `• \`${d.id}\` — ${d.title} (runbook \`${d.runbook}\`)`), '`/incident drill status` shows when each runbook was last tested.'].join('\n');
+export function drillListText(drills: DrillScenario[]): Mrkdwn {
+  if (drills.length === 0) return md`No drills: add scenarios under runbook-content/drills/.`;
+  return joinMd([
+    md`*Drills* — run one with ${code('/incident drill <scenario> [@participant …]')}`,
+    ...drills.map((d) => md`• ${code(d.id)} — ${d.title} (runbook ${code(d.runbook)})`),
+    md`${code('/incident drill status')} shows when each runbook was last tested.`,
+  ]);
 }
 
-export function lastTestedLine(runbookId: string, test: RunbookTest | undefined): string {
-  if (!test) return `\`${runbookId}\`: never tested`;
-  return `\`${runbookId}\`: last tested ${utcTime(test.at)} by ${mention(test.by)} (${test.scenario}): ${test.result}; next due ${utcTime(test.nextDueAt)}`;
+export function lastTestedLine(runbookId: string, test: RunbookTest | undefined): Mrkdwn {
+  if (!test) return md`${code(runbookId)}: never tested`;
+  return md`${code(runbookId)}: last tested ${utcTime(test.at)} by ${mention(test.by)} (${test.scenario}): ${test.result}; next due ${utcTime(test.nextDueAt)}`;
 }
 
 export function drillReminderMessage(test: RunbookTest): SlackMessage {
-  const text = `:alarm_clock: Runbook \`${test.runbook}\` is due for a test: last tested ${utcTime(test.at)} by ${mention(test.by)} (${test.result}). Rehearse it with \`/incident drill ${test.scenario}\`.`;
-  return { text, blocks: [section(text)] };
+  return slackMessage(
+    md`:alarm_clock: Runbook ${code(test.runbook)} is due for a test: last tested ${utcTime(test.at)} by ${mention(test.by)} (${test.result}). Rehearse it with ${code(`/incident drill ${test.scenario}`)}.`,
+  );
 }

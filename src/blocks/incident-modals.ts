@@ -2,7 +2,7 @@ import type { View } from '@slack/types';
 import { SEVERITY_IDS, WORK_STATUSES, type Incident, type SeverityId } from '../domain/incidents/model';
 import { humanDuration } from '../lib/human-duration';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS, INPUT_ACTION } from './ids';
-import { escapeMrkdwn, mrkdwn, plain, truncate } from './text';
+import { md, mrkdwn, plain, truncate } from './text';
 
 export interface SeverityDefinition {
   label: string;
@@ -26,7 +26,7 @@ function textInput(blockId: string, label: string, options: { initial?: string; 
       type: 'plain_text_input' as const,
       action_id: INPUT_ACTION,
       multiline: options.multiline ?? false,
-      ...(options.initial ? { initial_value: options.initial } : {}),
+      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? 3000) } : {}),
       ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
       ...(options.max ? { max_length: options.max } : {}),
     },
@@ -44,7 +44,7 @@ function severityDefinitions(severities: Record<SeverityId, SeverityDefinition>)
   return {
     type: 'context' as const,
     block_id: SEVERITY_DEFINITIONS_BLOCK,
-    elements: SEVERITY_IDS.map((id) => mrkdwn(`*${id} ${escapeMrkdwn(severities[id].label)}* — ${escapeMrkdwn(severities[id].definition)}`)),
+    elements: SEVERITY_IDS.map((id) => mrkdwn(md`*${id} ${severities[id].label}* — ${severities[id].definition}`)),
   };
 }
 
@@ -62,6 +62,21 @@ function customerFacingInput() {
   };
 }
 
+/** private_metadata holds 3000 characters: long outside texts are cut, a fingerprint too long is left out. */
+function startMetadata(metadata: StartModalMetadata): string {
+  const origin = metadata.origin && {
+    ...metadata.origin,
+    ...(metadata.origin.alertName ? { alertName: truncate(metadata.origin.alertName, 200) } : {}),
+    ...(metadata.origin.verdict ? { verdict: truncate(metadata.origin.verdict, 600) } : {}),
+  };
+  for (const drop of [[], ['alertFingerprint'], ['alertFingerprint', 'suspectDeployId']]) {
+    const kept = origin ? Object.fromEntries(Object.entries(origin).filter(([key]) => !drop.includes(key))) : undefined;
+    const text = JSON.stringify({ ...metadata, ...(kept ? { origin: kept } : {}) });
+    if (text.length <= 3000) return text;
+  }
+  return JSON.stringify({ channelId: metadata.channelId });
+}
+
 export function startIncidentModal(input: {
   title?: string;
   severities: Record<SeverityId, SeverityDefinition>;
@@ -75,12 +90,13 @@ export function startIncidentModal(input: {
   // Option descriptions stop at 75 characters: the full definitions go in a context block below.
   const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`));
   const initialSeverity = severityOptions.find((o) => o.value === (input.severity ?? 'P2'));
-  const serviceOptions = input.services.map((s) => option(s, s));
+  // Option values hold at most 150 characters and a menu 100 options.
+  const serviceOptions = input.services.filter((s) => s.length <= 150 && !/[\u0000-\u001f]/.test(s)).slice(0, 100).map((s) => option(s, s));
   const initialService = serviceOptions.find((o) => o.value === input.service);
   return {
     type: 'modal',
     callback_id: INCIDENT_VIEWS.start,
-    private_metadata: JSON.stringify(input.metadata),
+    private_metadata: startMetadata(input.metadata),
     title: plain('Start an incident'),
     submit: plain('Start incident'),
     close: plain('Cancel'),

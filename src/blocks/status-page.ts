@@ -1,4 +1,4 @@
-import type { KnownBlock, View } from '@slack/types';
+import type { View } from '@slack/types';
 import type { Incident } from '../domain/incidents/model';
 import { STAGE_LABELS, STATUS_STAGES, type PublicIncident, type PublicUpdate, type StatusStage } from '../domain/status/model';
 import type { StatusDraft } from '../domain/status/texts';
@@ -6,7 +6,7 @@ import { humanDuration } from '../lib/human-duration';
 import { INPUT_ACTION } from './ids';
 import type { SlackMessage } from './incident-messages';
 import { PUBLISH_BUTTON_TEXT, STATUS_PAGE_ACTIONS, STATUS_PAGE_BLOCKS as B, STATUS_PAGE_VIEW, type PublishButtonValue } from './status-page-ids';
-import { context, escapeMrkdwn, mention, plain, section, truncate } from './text';
+import { context, joinMd, md, mention, plain, section, slackMessage, truncate, type Mrkdwn } from './text';
 
 export function publishButton(incidentId: string, stage: StatusStage) {
   const value: PublishButtonValue = { incidentId, stage };
@@ -19,39 +19,30 @@ export function publishButton(incidentId: string, stage: StatusStage) {
 }
 
 /** Slack's quote of a public text: each line after "> ", escaped. */
-const quote = (text: string) =>
-  escapeMrkdwn(truncate(text, 2500))
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+const quote = (value: string): Mrkdwn => joinMd(truncate(value, 2500).split('\n').map((line) => md`> ${line}`));
 
 /** Posted after opening, an update or the resolution: the next public text, for a person to publish. */
 export function proposalMessage(incident: Incident, stage: StatusStage, why: string, draft: string): SlackMessage {
-  const text = `:globe_with_meridians: ${escapeMrkdwn(why)}. Suggested status page text (*${STAGE_LABELS[stage]}*), not public until someone publishes it:\n${quote(draft)}`;
-  const blocks: KnownBlock[] = [
-    section(text),
+  const value = md`:globe_with_meridians: ${why}. Suggested status page text (*${STAGE_LABELS[stage]}*), not public until someone publishes it:\n${quote(draft)}`;
+  return slackMessage(value, [
+    section(value),
     { type: 'actions', elements: [publishButton(incident.id, stage)] },
-    context(`${incident.id} · you can edit the text before it goes public`),
-  ];
-  return { text: truncate(text, 3000), blocks };
+    context(md`${incident.id} · you can edit the text before it goes public`),
+  ]);
 }
 
 export function publishedMessage(record: PublicIncident, update: PublicUpdate, by: string): SlackMessage {
-  const text = `:white_check_mark: ${mention(by)} published to the status page (*${STAGE_LABELS[update.stage]}*) — “${escapeMrkdwn(record.title)}”:\n${quote(update.text)}`;
-  return { text: truncate(text, 3000), blocks: [section(text)] };
+  return slackMessage(md`:white_check_mark: ${mention(by)} published to the status page (*${STAGE_LABELS[update.stage]}*) — “${record.title}”:\n${quote(update.text)}`);
 }
 
 export function reminderMessage(incident: Incident, stage: StatusStage, ageMs: number): SlackMessage {
-  const text = `:alarm_clock: The status page text is ${humanDuration(ageMs)} old. The runbook asks for a public update at least that often while the incident is open. Suggested next: *${STAGE_LABELS[stage]}*.`;
-  return {
-    text,
-    blocks: [section(text), { type: 'actions', elements: [publishButton(incident.id, stage)] }],
-  };
+  const value = md`:alarm_clock: The status page text is ${humanDuration(ageMs)} old. The runbook asks for a public update at least that often while the incident is open. Suggested next: *${STAGE_LABELS[stage]}*.`;
+  return slackMessage(value, [section(value), { type: 'actions', elements: [publishButton(incident.id, stage)] }]);
 }
 
 export function failedMessage(incident: Incident, stage: StatusStage, reason: string): SlackMessage {
-  const text = `:warning: Could not publish to the status page (*${STAGE_LABELS[stage]}*): ${escapeMrkdwn(reason)}. Nothing new is public; try again.`;
-  return { text, blocks: [section(text), { type: 'actions', elements: [publishButton(incident.id, stage)] }] };
+  const value = md`:warning: Could not publish to the status page (*${STAGE_LABELS[stage]}*): ${reason}. Nothing new is public; try again.`;
+  return slackMessage(value, [section(value), { type: 'actions', elements: [publishButton(incident.id, stage)] }]);
 }
 
 function stageOption(stage: StatusStage) {
@@ -68,7 +59,7 @@ export function publishModal(incident: Incident, draft: StatusDraft): View {
     submit: plain('Publish'),
     close: plain('Cancel'),
     blocks: [
-      section(`This text becomes *public* on the status page for ${escapeMrkdwn(incident.id)}. Review it first; keep internal details out.`),
+      section(md`This text becomes *public* on the status page for ${incident.id}. Review it first; keep internal details out.`),
       {
         type: 'input',
         block_id: B.stage,

@@ -35,6 +35,14 @@ export const serviceSchema = z.object({
   pagerduty: pagerdutyServiceSchema.optional(),
 });
 
+/**
+ * Tables looked up with words from outside (a webhook's service, a repository name) have no
+ * prototype: `constructor` or `__proto__` is simply not there.
+ */
+function lookupTable<T>(table: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, table);
+}
+
 export const configFileSchema = z
   .object({
     announcements: slackChannel.optional(),
@@ -48,8 +56,11 @@ export const configFileSchema = z
           .optional(),
       })
       .default({ serviceLabel: 'service' }),
-    github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
-    services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
+    github: z.object({ repositories: z.record(z.string(), z.string()).default({}).transform(lookupTable) }).default({ repositories: {} }),
+    services: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema)
+      .default({})
+      .transform(lookupTable),
     statusPage: statusPageConfigSchema.optional(),
     oncall: oncallSchema,
   });

@@ -15,14 +15,15 @@ import {
   type SeverityId,
 } from './schema';
 import { checkTemplate, isTemplateId, renderTemplate, TEMPLATE_IDS, type TemplateId, type TemplateVars } from './templates';
+import type { Mrkdwn } from '../blocks/mrkdwn';
 
 /** `<repo>/runbook-content`, from src/content under ts-jest/tsx and from dist/content alike. */
 export const DEFAULT_CONTENT_DIR = path.resolve(__dirname, '../../runbook-content');
 
 /** Runbooks, message templates, severities, checklists and policy, validated and ready to use. */
 export interface Content {
-  /** A message from its template, as Slack mrkdwn (values are not HTML-escaped). */
-  render(id: TemplateId, vars: TemplateVars): string;
+  /** A message from its template, as Slack mrkdwn: string values escaped, Mrkdwn values as they are. */
+  render(id: TemplateId, vars: TemplateVars): Mrkdwn;
   readonly severities: Record<SeverityId, Severity>;
   readonly policy: Policy;
   readonly postIncidentChecklist: ChecklistItem[];

@@ -53,6 +53,8 @@ export function redisKeys(prefix = 'fb') {
     actionTarget: (target: string) => k('action-target', target),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
+    /** What one Rollback / Disable flag button was rendered for (its value holds only this id). */
+    remediationButton: (offerId: string) => k('remediation-button', offerId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation

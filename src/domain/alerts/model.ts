@@ -53,7 +53,7 @@ const SEVERITY_ALIASES: Record<string, string> = {
 export function normaliseSeverity(raw: string | undefined): string {
   const severity = raw?.trim().toLowerCase();
   if (!severity) return DEFAULT_SEVERITY;
-  return SEVERITY_ALIASES[severity] ?? severity;
+  return (Object.hasOwn(SEVERITY_ALIASES, severity) ? SEVERITY_ALIASES[severity] : undefined) ?? severity;
 }
 
 /** A fingerprint for sources that give none: sha1 of source, service, name and the sorted labels. */

@@ -7,6 +7,7 @@ import { acknowledgeFailures, registerErrorSink } from './error-sink';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
+import { refuseFutureTimestamps } from './request-age';
 
 const SEEN_TTL_SECONDS = 3600;
 
@@ -77,6 +78,8 @@ export function slackClientOptions(env: Env) {
 export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions): App {
   const logger = boltLogger(deps.logger.child({ component: 'slack' }));
   const clientOptions = slackClientOptions(env);
+  // Before Bolt's router is mounted on the same app, so it runs first.
+  if (!env.SLACK_APP_TOKEN) httpApp.post('/slack/events', refuseFutureTimestamps());
   const app = env.SLACK_APP_TOKEN
     ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions, extendedErrorHandler: true })
     : new App({

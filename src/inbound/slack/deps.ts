@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RemediationOffer, RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { AlertState } from '../../domain/alerts/model';
@@ -39,6 +40,11 @@ export interface SlackDeps {
   runbookCard(runbook: Runbook, incident: Incident | undefined): Promise<SlackMessage>;
   /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
   drills: SlackDrills;
+  /** What each Rollback / Disable flag button was rendered for, by the offer id its value carries. */
+  offers: {
+    save(offers: readonly RemediationOffer[]): Promise<void>;
+    get(offerId: string): Promise<RemediationOfferPayload | undefined>;
+  };
   /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
   oncall?: { service: OncallService; flows: OncallFlows };
 }

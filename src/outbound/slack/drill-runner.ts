@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Queue } from 'bullmq';
 import { drillReminderMessage, drillReportMessage, drillScenarioMessage, drillStepsMessage, dryRunMessage, lastTestedLine } from '../../blocks/drill';
 import type { SlackMessage } from '../../blocks/incident-messages';
+import { joinMd, md, type Mrkdwn } from '../../blocks/text';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { DrillScenario, RunbookTest } from '../../domain/drills/model';
@@ -75,19 +76,19 @@ export class SlackDrills {
   }
 
   /** A remediation in a drill: recorded and described, never sent. */
-  async dryRun(incidentId: string, by: string, flag?: string): Promise<string> {
+  async dryRun(incidentId: string, by: string, flag?: string): Promise<Mrkdwn> {
     const incident = await this.deps.incidents.get(incidentId);
     const scenario = incident.drill ? this.deps.content.drill(incident.drill.scenario) : undefined;
-    if (!incident.drill || !scenario) return `${incidentId} is not a drill.`;
+    if (!incident.drill || !scenario) return md`${incidentId} is not a drill.`;
     const deploy = scenario.deploy;
-    if (!deploy) return 'This drill has no deploy to roll back: look at the dependencies instead.';
-    if (flag && !deploy.changes.flags.some((f) => f.key === flag)) return `The drill's deploy did not change flag ${flag}.`;
+    if (!deploy) return md`This drill has no deploy to roll back: look at the dependencies instead.`;
+    if (flag && !deploy.changes.flags.some((f) => f.key === flag)) return md`The drill's deploy did not change flag ${flag}.`;
     const step = flag ? `dry-flag-${keySafe(flag)}` : 'dry-rollback';
-    if (!(await this.deps.store.claim(incident.id, step))) return 'Already done (dry run) in this drill.';
+    if (!(await this.deps.store.claim(incident.id, step))) return md`Already done (dry run) in this drill.`;
     const { what, request } = this.wouldSend(scenario, incident, by, flag);
     await this.deps.incidents.note(incident.id, by, DRILL_REMEDIATION_KIND, `Dry run: ${what}`, { dryRun: true, request });
     await this.post(incident, dryRunMessage(incident, what, request, by));
-    return `Dry run: ${what}. Nothing was sent.`;
+    return md`Dry run: ${what}. Nothing was sent.`;
   }
 
   /** Ticks on one block of the runbook's steps (indices `range`). */
@@ -96,13 +97,13 @@ export class SlackDrills {
     await this.deps.incidents.note(incidentId, by, 'drill-steps', `Runbook steps ticked: ${ticked.length} of this block`);
   }
 
-  async statusText(): Promise<string> {
+  async statusText(): Promise<Mrkdwn> {
     const runbooks = [...new Set(this.deps.content.drills.map((d) => d.runbook))];
     const lines = await Promise.all(runbooks.map(async (id) => lastTestedLine(id, await this.deps.store.lastTest(id))));
-    return ['*Runbook tests*', ...lines].join('\n');
+    return joinMd([md`*Runbook tests*`, ...lines]);
   }
 
-  async lastTestedText(runbookId: string): Promise<string> {
+  async lastTestedText(runbookId: string): Promise<Mrkdwn> {
     return lastTestedLine(runbookId, await this.deps.store.lastTest(runbookId));
   }
 

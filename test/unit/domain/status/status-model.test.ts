@@ -51,7 +51,7 @@ describe('status page model', () => {
 
   it('drafts the runbook templates as plain text, and a neutral title', () => {
     const content = loadContent();
-    const render = (id: 'statuspage-investigating' | 'statuspage-identified' | 'statuspage-resolved', vars: Record<string, string | number | undefined>) => content.render(id, vars);
+    const render = (id: 'statuspage-investigating' | 'statuspage-identified' | 'statuspage-resolved', vars: Record<string, string | number | undefined>) => content.render(id, vars).toString();
     expect(draftText(incident(), 'investigating', render, 30 * 60_000)).toBe(
       'Investigating — We are looking into a problem affecting checkout.\nWe will post an update at least every 30 minutes.',
     );

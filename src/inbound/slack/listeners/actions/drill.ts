@@ -33,7 +33,7 @@ export function registerDrillActions(app: App, deps: SlackDeps): void {
       return;
     }
     const text = await deps.drills.dryRun(value.data.incidentId, body.user.id, value.data.flag);
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    await respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
   };
   app.action(DRILL_ACTIONS.rollback, dryRun);
   app.action(new RegExp(`^${DRILL_ACTIONS.disableFlag}_\\d+$`), dryRun);

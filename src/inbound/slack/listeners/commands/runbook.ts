@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { runbookListText } from '../../../../blocks/runbook-card';
-import { context } from '../../../../blocks/text';
+import { context, md, text, type Mrkdwn } from '../../../../blocks/text';
 import { withDrillBanner } from '../../../../blocks/drill-banner';
 import type { Incident } from '../../../../domain/incidents/model';
 import type { SlackDeps } from '../../deps';
@@ -15,7 +15,7 @@ export function runbookSubcommand(deps: SlackDeps) {
   return async (
     invocation: { args: string[]; incident: Incident | undefined; command: CommandArgs['command']; client: CommandArgs['client'] },
     ack: CommandArgs['ack'],
-  ): Promise<string | undefined> => {
+  ): Promise<Mrkdwn | undefined> => {
     const { args, incident, command, client } = invocation;
     const { content, config } = deps;
     const privately = args.includes('--me');
@@ -23,16 +23,16 @@ export function runbookSubcommand(deps: SlackDeps) {
     if (name?.toLowerCase() === 'list') return runbookListText(content.runbooks);
     const id = name ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
     const runbook = content.runbook(id);
-    if (!runbook) return `No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
+    if (!runbook) return md`No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
     const card = withDrillBanner(incident, await deps.runbookCard(runbook, incident));
     // When the runbook was last rehearsed (drills), under the card.
     const tested = await deps.drills.lastTestedText(runbook.id);
-    const blocks = [...card.blocks, context(tested)];
+    const blocks = [...card.blocks, context(text(tested))];
     if (privately) {
       await ack({ response_type: 'ephemeral', text: card.text, blocks });
       return undefined;
     }
-    await ack({ response_type: 'ephemeral', text: `Posted the runbook card for ${runbook.id} here, for everyone. ${tested}` });
+    await ack({ response_type: 'ephemeral', text: md`Posted the runbook card for ${runbook.id} here, for everyone. ${tested}`.toString() });
     await client.chat.postMessage({ channel: command.channel_id, text: card.text, blocks, unfurl_links: false });
     if (incident) await deps.incidents.note(incident.id, command.user_id, 'runbook', `Runbook card posted: ${runbook.title}`, { runbook: runbook.id });
     return undefined;

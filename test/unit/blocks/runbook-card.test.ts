@@ -21,8 +21,8 @@ describe('runbook card', () => {
     }
   });
 
-  it('escapes operator Markdown for Slack and keeps its emphasis', () => {
-    expect(markdownToMrkdwn('- **Bold** <a> & `code`\n### Sub\n- [ ] step')).toBe('• *Bold* &lt;a&gt; &amp; `code`\n*Sub*\n☐ step');
+  it('escapes operator Markdown for Slack: bullets, headings and steps kept, nothing else becomes markup', () => {
+    expect(markdownToMrkdwn('- **Bold** <a> & `code`\n### Sub\n- [ ] step').toString()).toBe('• Bold &lt;a&gt; &amp; `code`\n*Sub*\n☐ step');
     expect(listItems('1. One\n2) Two\n- Three\n- [ ] not a cause\ntext')).toEqual(['One', 'Two', 'Three']);
   });
 });

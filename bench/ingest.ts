@@ -3,6 +3,9 @@
  * groups over loopback) at several concurrencies, p50/p99 latency, next to a bare node:http server
  * answering 202 in the same run (the ratio). Then correlation look-up p50/p99 with 1,000,000 deploys.
  *
+ * Then the same intake with every server and the load generator in processes of their own
+ * (bench/ingest-processes.ts: `node dist/main.js` as web + worker, and as all, against a bare server).
+ *
  *   npm run bench -- ingest          BENCH_REQUESTS=4000 BENCH_DEPLOYS=1000000 npm run bench -- ingest
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { redisKeys } from '../src/lib/keys';
 import { createLogger } from '../src/lib/logger';
 import { startLocalRedis } from '../src/lib/redis-server';
 import { RedisDeployStore } from '../src/outbound/store/deploy-store';
+import { runOutOfProcess } from './ingest-processes';
 import { ms, percentile } from './stats';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -139,6 +143,8 @@ export async function run(): Promise<void> {
         `${String(concurrency).padStart(11)} | ${f.alertsPerSecond.toFixed(0).padStart(18)} | ${ms(f.p50)} | ${ms(f.p99)} | ${b.alertsPerSecond.toFixed(0).padStart(17)} | ${ms(b.p50)} | ${ms(b.p99)} | ${((100 * f.alertsPerSecond) / b.alertsPerSecond).toFixed(1)} %`,
       );
     }
+
+    await runOutOfProcess(redisUrl);
 
     const redis = new Redis(redisUrl);
     const keys = redisKeys(prefix);

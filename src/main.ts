@@ -5,6 +5,7 @@ import { loadContent } from './content';
 import { startFirebreak } from './firebreak';
 import { FirebreakError } from './lib/errors';
 import { createLogger } from './lib/logger';
+import { installOutboundProxy } from './lib/outbound-http';
 import { startLocalRedis, type LocalRedis } from './lib/redis-server';
 import { createSandbox, prepareSandbox, sandboxWanted, type Sandbox } from './sandbox';
 
@@ -25,6 +26,7 @@ function slackSetupHelp(env: Env, missing: string[]): string {
 async function main(): Promise<void> {
   const parsedEnv = parseEnv();
   const logger = createLogger(parsedEnv.LOG_LEVEL);
+  if (installOutboundProxy()) logger.info('outbound HTTP goes through HTTPS_PROXY/HTTP_PROXY (NO_PROXY hosts and loopback direct)');
   const loaded = loadConfigFile(parsedEnv.FIREBREAK_CONFIG);
   const { path, found } = loaded;
   // Sandbox: the bot talks to an embedded Slack on its own port, with generated credentials.

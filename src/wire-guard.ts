@@ -16,7 +16,7 @@ import type { DeployLookup } from './domain/remediation/action-ports';
 import { startGuardWorker } from './inbound/workers/guard';
 import type { Clock } from './lib/clock';
 import type { RedisKeys } from './lib/keys';
-import { PrometheusClient } from './outbound/guard/prometheus';
+import { PrometheusClient, prometheusClientOptions } from './outbound/guard/prometheus';
 import { PrometheusSource, PushedSamplesSource } from './outbound/guard/sources';
 import { BullGuardScheduler } from './outbound/jobs/guard-ticks';
 import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
@@ -66,7 +66,7 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
     const defaults = defaultGuardQueries(service);
     const queries = { ...defaults, ...withoutBaseline(config.services[service]?.guard?.queries) };
     const baselineQuery = config.services[service]?.guard?.queries.latencyBaseline ?? defaultBaselineQuery(queries.latencyP95);
-    return new PrometheusSource({ client: new PrometheusClient(prometheus, { fetch: options.fetch }), queries, baselineQuery, redis, keys });
+    return new PrometheusSource({ client: new PrometheusClient(prometheus, { ...prometheusClientOptions(config.services[service]?.guard?.prometheusClient), fetch: options.fetch }), queries, baselineQuery, redis, keys });
   });
   const incidents: GuardIncidents = {
     openForService: (service) => options.repository.openForService(service),

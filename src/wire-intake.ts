@@ -84,7 +84,8 @@ export function wireIntake(options: {
         verdict,
         describeVerdict: verdictSummary,
         policy: {
-          channelFor: (service) => config.services[service]?.channel ?? config.announcements,
+          channelFor: (service) => (Object.hasOwn(config.services, service) ? config.services[service]!.channel : undefined),
+          testChannel: config.alerts.testChannel ?? config.announcements,
           autoStart: config.alerts.autoStart,
           peopleFor: (service) => {
             const settings = config.services[service];

@@ -16,10 +16,10 @@ export const DRILL_ACTIONS = {
 export const DRILL_STEPS_BLOCK = 'drill_steps_';
 const STEPS_PER_BLOCK = 10;
 
-/** A drill button's value: the incident and what to undo; looked up again when pressed. */
+/** A drill button's value: the incident and which of its deploy's enabled flags; looked up again when pressed. */
 export interface DrillButtonValue {
   incidentId: string;
-  flag?: string;
+  flagIndex?: number;
 }
 
 /** The scripted deploy and alerts, as the card a responder would see, with dry-run buttons. */
@@ -48,7 +48,7 @@ export function drillScenarioMessage(incident: Incident, drill: DrillScenario): 
         style: 'danger' as const,
         confirm: {
           title: plain('Rollback (drill)?'),
-          text: plain(`Dry run: ${drill.service} ${deploy.version} → ${deploy.previousVersion} (${deploy.strategy}). Nothing will be sent.`),
+          text: plain(`Dry run: ${drill.service} ${deploy.version} → ${deploy.previousVersion} (${deploy.strategy}). Nothing will be sent.`, 300),
           confirm: plain('Rollback'),
           deny: plain('Cancel'),
         },
@@ -59,19 +59,19 @@ export function drillScenarioMessage(incident: Incident, drill: DrillScenario): 
           type: 'button' as const,
           action_id: `${DRILL_ACTIONS.disableFlag}_${index}`,
           text: plain(truncate(`Disable flag ${flag.key}`, 75)),
-          value: value({ flag: flag.key }),
+          value: value({ flagIndex: index }),
         })),
     ];
     buttons.push({ type: 'actions', elements });
   }
-  return withDrillBanner(incident, { text: `Drill ${drill.id}: ${drill.title}`, blocks: [section(joinMd(lines)), ...buttons] });
+  return withDrillBanner(incident, slackMessage(md`Drill ${drill.id}: ${drill.title}`, [section(joinMd(lines)), ...buttons]));
 }
 
 /** The runbook's steps as checkboxes; the ones left unticked at resolve are reported as skipped. */
 export function drillStepsMessage(incident: Incident, runbookTitle: string, steps: string[], ticked: string[]): SlackMessage {
   const blocks: KnownBlock[] = [section(md`*Runbook: ${runbookTitle}* — tick each step as you do it; unticked steps are reported as skipped.`)];
   for (let start = 0; start < steps.length && start < 100; start += STEPS_PER_BLOCK) {
-    const options = steps.slice(start, start + STEPS_PER_BLOCK).map((step, i) => ({ value: String(start + i), text: { type: 'mrkdwn' as const, text: truncateMd(text(step), 150).toString() } }));
+    const options = steps.slice(start, start + STEPS_PER_BLOCK).map((step, i) => ({ value: String(start + i), text: { type: 'mrkdwn' as const, text: truncateMd(text(step), 75).toString() } }));
     const initial = options.filter((o) => ticked.includes(o.value));
     blocks.push({
       type: 'actions',
@@ -86,7 +86,7 @@ export function drillStepsMessage(incident: Incident, runbookTitle: string, step
 export function dryRunMessage(incident: Incident, what: string, request: string, by: string): SlackMessage {
   const fence = '```';
   const body = md`:test_tube: *Dry run* — ${what}, asked by ${mention(by)}. Nothing was sent.\nWould have sent:\n${fence}${request.replace(/`/g, "'")}${fence}`;
-  return withDrillBanner(incident, { text: `Dry run: ${what}`, blocks: [section(body)] });
+  return withDrillBanner(incident, slackMessage(md`Dry run: ${what}`, [section(body)]));
 }
 
 const FIGURE_NAMES = { acknowledge: 'Time to acknowledge', mitigate: 'Time to mitigate', resolve: 'Time to resolve' } as const;

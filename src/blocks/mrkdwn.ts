@@ -114,6 +114,12 @@ export function truncateMd(value: Mrkdwn, max: number): Mrkdwn {
   return trusted(`${cut}…`);
 }
 
+/**
+ * A message's notification text back as Mrkdwn, to build on it: only for the `text` of a message
+ * slackMessage() made, which is Mrkdwn already.
+ */
+export const vouchedText = (message: { text: string }): Mrkdwn => trusted(message.text);
+
 /** Cut at line boundaries into pieces of at most `max` characters (a longer line is truncated). */
 export function splitLines(value: Mrkdwn, max: number): Mrkdwn[] {
   const pieces: Mrkdwn[] = [];

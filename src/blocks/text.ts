@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { splitLines, truncateMd, type Mrkdwn } from './mrkdwn';
+import { joinMd, splitLines, truncateMd, vouchedText, type Mrkdwn } from './mrkdwn';
 
 export { channelLink, code, EMPTY, escapeMrkdwn, joinMd, link, md, mention, mentionTarget, Mrkdwn, slackDate, text, truncateMd } from './mrkdwn';
 
@@ -43,6 +43,11 @@ export interface SlackMessage {
 /** A message: its notification text (mrkdwn, so escaped the same way) and at most 50 blocks. */
 export function slackMessage(value: Mrkdwn, blocks: KnownBlock[] = [section(value)]): SlackMessage {
   return { text: truncateMd(value, LIMITS.messageText).toString(), blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** The message with `prefix` before its notification text, still within the limit (its text is already escaped mrkdwn). */
+export function withTextPrefix<M extends SlackMessage>(prefix: Mrkdwn, message: M): M {
+  return { ...message, text: truncateMd(joinMd([prefix, vouchedText(message)], ''), LIMITS.messageText).toString() };
 }
 
 /** Long text split into sections at line boundaries (timelines, runbooks). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { durationSchema } from '../lib/duration';
 
@@ -22,10 +23,40 @@ const ratio = z.number().min(0, 'a ratio between 0 and 1, e.g. 0.05').max(1, 'a 
  *     latencyP95: { factor: 2, for: 5m }
  *     healthFailures: { threshold: 0.5, for: 1m }
  *     severity: P1                  # of the incident `auto` opens
+ *     prometheusClient:             # how to reach `prometheus`
+ *       bearerToken: "${PROM_TOKEN}"      # or basicAuth: { username, password }
+ *       headers: { X-Scope-OrgID: team-a }
+ *       caFile: /etc/firebreak/prometheus-ca.pem
+ *       timeout: 5s
  */
+/** Auth, headers and TLS for the Prometheus API; the CA file is read when the config loads. */
+export const prometheusClientSchema = z
+  .strictObject({
+    bearerToken: z.string().min(1).optional(),
+    basicAuth: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    caFile: z.string().min(1).optional(),
+    timeout: durationSchema.default(5_000),
+  })
+  .refine((c) => !(c.bearerToken && c.basicAuth), { message: 'set bearerToken or basicAuth, not both' })
+  .transform((c, ctx) => {
+    let ca: Buffer | undefined;
+    if (c.caFile) {
+      try {
+        ca = readFileSync(c.caFile);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['caFile'], message: `cannot read ${c.caFile}: ${(err as { message?: string }).message ?? String(err)}` });
+        return z.NEVER;
+      }
+    }
+    return { ...c, ca };
+  });
+export type PrometheusClientConfig = z.infer<typeof prometheusClientSchema>;
+
 export const guardSchema = z.object({
   mode: z.enum(['off', 'propose', 'auto']).default('propose'),
   prometheus: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  prometheusClient: prometheusClientSchema.optional(),
   window: durationSchema.optional(),
   queries: z
     .object({

@@ -91,6 +91,8 @@ export const httpFlagsSchema = z.strictObject({
   provider: z.literal('http'),
   url: httpUrl,
   token: z.string().min(1),
+  /** When set, calls are signed as Standard Webhooks (as the http rollback executor's are). */
+  secret: z.string().min(1).optional(),
   timeout: durationSchema.default(10_000),
   ...retryFields,
 });

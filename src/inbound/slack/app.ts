@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware } from '@slack/bolt';
+import { App, LogLevel, type AnyMiddlewareArgs, type Middleware } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Env } from '../../config/env';
@@ -8,6 +8,7 @@ import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
 import { refuseFutureTimestamps } from './request-age';
+import { PromptReceiver } from './receiver';
 
 const SEEN_TTL_SECONDS = 3600;
 
@@ -88,7 +89,7 @@ export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions
         logger,
         clientOptions,
         extendedErrorHandler: true,
-        receiver: new ExpressReceiver({
+        receiver: new PromptReceiver({
           signingSecret: env.SLACK_SIGNING_SECRET ?? '',
           endpoints: '/slack/events',
           app: httpApp,

@@ -1,5 +1,26 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ObjectSerializer, type V1Deployment, type V1LabelSelector, type V1ReplicaSet } from '@kubernetes/client-node';
+
+/** The parts of the API objects (as JSON on the wire) that the undo reads. */
+export interface ObjectMeta {
+  uid?: string;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{ controller?: boolean; uid?: string }>;
+}
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+export interface PodTemplate {
+  spec?: { containers?: Array<{ image?: string }> };
+}
+export interface Deployment {
+  metadata?: ObjectMeta;
+  spec?: { paused?: boolean; selector?: LabelSelector; template?: PodTemplate };
+}
+export interface ReplicaSet {
+  metadata?: ObjectMeta;
+  spec?: { template?: PodTemplate };
+}
 
 /** The names kubectl's rollback uses (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go). */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -20,7 +41,7 @@ export type PodTemplateJson = Record<string, unknown> & { metadata?: { labels?: 
 export type JsonPatch = Array<{ op: 'add' | 'replace'; path: string; value: unknown }>;
 
 /** A LabelSelector as the `labelSelector` query parameter. */
-export function selectorString(selector: V1LabelSelector): string {
+export function selectorString(selector: LabelSelector): string {
   const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
@@ -31,7 +52,7 @@ export function selectorString(selector: V1LabelSelector): string {
   return parts.join(',');
 }
 
-export function controlledBy(rs: V1ReplicaSet, uid: string | undefined): boolean {
+export function controlledBy(rs: ReplicaSet, uid: string | undefined): boolean {
   return (rs.metadata?.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === uid);
 }
 
@@ -43,17 +64,17 @@ export function revisionOf(obj: { metadata?: { annotations?: Record<string, stri
 }
 
 /** kubectl's `rollout undo` target: the ReplicaSet with the second-highest revision. */
-export function previousReplicaSet(owned: V1ReplicaSet[]): { rs: V1ReplicaSet; revision: number } | undefined {
+export function previousReplicaSet(owned: ReplicaSet[]): { rs: ReplicaSet; revision: number } | undefined {
   const ranked = owned
     .map((rs) => ({ rs, revision: revisionOf(rs) }))
-    .filter((entry): entry is { rs: V1ReplicaSet; revision: number } => entry.revision !== undefined)
+    .filter((entry): entry is { rs: ReplicaSet; revision: number } => entry.revision !== undefined)
     .sort((a, b) => b.revision - a.revision);
   return ranked[1];
 }
 
-/** A pod template in wire form without the ReplicaSet's pod-template-hash label. */
+/** A copy of a pod template (wire JSON) without the ReplicaSet's pod-template-hash label. */
 export function templateWithoutHash(template: unknown): PodTemplateJson {
-  const wire = JSON.parse(JSON.stringify(ObjectSerializer.serialize(template, 'V1PodTemplateSpec') ?? {})) as PodTemplateJson;
+  const wire = JSON.parse(JSON.stringify(template ?? {})) as PodTemplateJson;
   const labels = wire.metadata?.labels;
   if (labels) {
     delete labels[HASH_LABEL];
@@ -71,7 +92,7 @@ export function sameTemplate(a: unknown, b: unknown): boolean {
  * with the ReplicaSet's, except the revision bookkeeping, which stays the Deployment's (the
  * controller then bumps the revision itself). Ours adds the idempotency key.
  */
-export function undoPatch(deployment: V1Deployment, rs: V1ReplicaSet, idempotencyKey: string): JsonPatch {
+export function undoPatch(deployment: Deployment, rs: ReplicaSet, idempotencyKey: string): JsonPatch {
   const current = deployment.metadata?.annotations;
   const annotations: Record<string, string> = {};
   for (const key of KEPT_FROM_DEPLOYMENT) {

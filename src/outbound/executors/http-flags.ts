@@ -2,6 +2,7 @@ import type { HttpFlagsConfig } from '../../config/remediation';
 import type { ActionContext, ActionResult, FlagProvider, FlagRequest } from '../../domain/remediation/ports';
 import type { ExecutorDeps } from './deps';
 import { messageOf, sendJson } from './http-json';
+import { webhookHeaders } from './webhook-signature';
 
 /** A home-grown flag service: JSON POST `{flag, environment, enabled: false, …}` with a bearer token. */
 export class HttpFlagProvider implements FlagProvider {
@@ -32,6 +33,7 @@ export class HttpFlagProvider implements FlagProvider {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${this.config.token}`,
         'Idempotency-Key': ctx.idempotencyKey,
+        ...(this.config.secret ? webhookHeaders(this.config.secret, ctx.idempotencyKey, this.deps.now?.() ?? new Date(), body) : {}),
       },
       body,
       timeoutMs: this.config.timeout,

@@ -3,8 +3,9 @@ import type { HttpRollbackConfig } from '../../config/remediation';
 import type { ActionContext, ActionResult, RollbackExecutor, RollbackRequest } from '../../domain/remediation/ports';
 import type { ExecutorDeps } from './deps';
 import { excerpt, messageOf, sendJson } from './http-json';
+import { webhookHeaders } from './webhook-signature';
 
-/** `sha256=<hex HMAC-SHA256 of the exact body bytes>`; the deployer recomputes it to trust the call. */
+/** The older `X-Firebreak-Signature: sha256=<hex HMAC-SHA256 of the body>` (no timestamp), kept for existing deployers. */
 export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
@@ -26,6 +27,7 @@ export class HttpRollbackExecutor implements RollbackExecutor {
       'Idempotency-Key': ctx.idempotencyKey,
       'X-Firebreak-Signature': signBody(this.config.secret, body),
       'X-Firebreak-Timestamp': String(Math.floor(now.getTime() / 1000)),
+      ...webhookHeaders(this.config.secret, ctx.idempotencyKey, now, body),
     };
     this.deps.logger?.info({ url: this.config.url, service: req.service, attempt: ctx.attempt }, 'http rollback: calling deployer');
     const reply = await sendJson({

@@ -1,9 +1,10 @@
-import { AppsV1Api, CustomObjectsApi, HttpError, PatchUtils, type KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesRollbackConfig } from '../../config/remediation';
 import { PermanentActionError, TransientActionError } from '../../domain/remediation/errors';
 import type { ActionContext, ActionResult, RollbackExecutor, RollbackRequest } from '../../domain/remediation/ports';
 import type { ExecutorDeps } from './deps';
 import {
+  type Deployment,
+  type ReplicaSet,
   ROLLBACK_KEY_ANNOTATION,
   controlledBy,
   previousReplicaSet,
@@ -11,7 +12,7 @@ import {
   selectorString,
   undoPatch,
 } from './deployment-undo';
-import { kubernetesFailure, loadKubeConfig } from './kubernetes-client';
+import { KubeApi, KubeHttpError, kubernetesFailure, loadKubeConfig } from './kubernetes-client';
 
 const FIELD_MANAGER = 'firebreak';
 /** Exactly what `kubectl argo rollouts abort` sends. */
@@ -23,21 +24,13 @@ export const ABORT_PATCH = { status: { abort: true } };
  */
 export class KubernetesRollbackExecutor implements RollbackExecutor {
   readonly kind = 'kubernetes';
-  private readonly apps: AppsV1Api;
-  private readonly custom: CustomObjectsApi;
+  private readonly api: KubeApi;
 
   constructor(
     private readonly config: KubernetesRollbackConfig,
     private readonly deps: ExecutorDeps = {},
   ) {
-    const kc: KubeConfig = deps.kubeConfig ?? loadKubeConfig(config);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
-    for (const api of [this.apps, this.custom]) {
-      api.addInterceptor((options) => {
-        options.timeout = config.timeout;
-      });
-    }
+    this.api = new KubeApi(deps.kubeConfig ?? loadKubeConfig(config), config.timeout);
   }
 
   async rollback(req: RollbackRequest, ctx: ActionContext): Promise<ActionResult> {
@@ -50,10 +43,10 @@ export class KubernetesRollbackExecutor implements RollbackExecutor {
 
   private async undoDeployment(namespace: string, name: string, ctx: ActionContext): Promise<ActionResult> {
     const target = `deployment ${namespace}/${name}`;
-    const deployment = await this.apps.readNamespacedDeployment(name, namespace).then(
-      (res) => res.body,
-      (err: unknown) => Promise.reject(kubernetesFailure(`reading ${target}`, err)),
-    );
+    const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;
+    const deployment = await this.api
+      .call<Deployment>({ method: 'GET', path })
+      .catch((err: unknown) => Promise.reject(kubernetesFailure(`reading ${target}`, err)));
     if (deployment.metadata?.annotations?.[ROLLBACK_KEY_ANNOTATION] === ctx.idempotencyKey) {
       return { summary: `${target} was already rolled back by this action`, detail: `idempotency key ${ctx.idempotencyKey}` };
     }
@@ -61,10 +54,14 @@ export class KubernetesRollbackExecutor implements RollbackExecutor {
       throw new PermanentActionError(`${target} is paused; resume it (kubectl rollout resume) before rolling back`);
     }
     const selector = selectorString(deployment.spec?.selector ?? {});
-    const replicaSets = await this.apps
-      .listNamespacedReplicaSet(namespace, undefined, undefined, undefined, undefined, selector)
+    const replicaSets = await this.api
+      .call<{ items?: ReplicaSet[] }>({
+        method: 'GET',
+        path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`,
+        query: { labelSelector: selector },
+      })
       .then(
-        (res) => res.body.items,
+        (list) => list.items ?? [],
         (err: unknown) => Promise.reject(kubernetesFailure(`listing ReplicaSets of ${target}`, err)),
       );
     const previous = previousReplicaSet(replicaSets.filter((rs) => controlledBy(rs, deployment.metadata?.uid)));
@@ -74,9 +71,13 @@ export class KubernetesRollbackExecutor implements RollbackExecutor {
       return { summary: `${target} already runs the template of revision ${previous.revision}`, detail: images };
     }
     if (ctx.signal?.aborted) throw new TransientActionError(`rollback of ${target} was cancelled before the patch`);
-    await this.apps
-      .patchNamespacedDeployment(name, namespace, undoPatch(deployment, previous.rs, ctx.idempotencyKey), undefined, undefined, FIELD_MANAGER, undefined, undefined, {
-        headers: { 'Content-Type': PatchUtils.PATCH_FORMAT_JSON_PATCH },
+    await this.api
+      .call({
+        method: 'PATCH',
+        path,
+        query: { fieldManager: FIELD_MANAGER },
+        body: undoPatch(deployment, previous.rs, ctx.idempotencyKey),
+        contentType: 'application/json-patch+json',
       })
       .catch((err: unknown) => Promise.reject(kubernetesFailure(`patching ${target}`, err)));
     return { summary: `${target} rolled back to revision ${previous.revision}`, detail: `images: ${images}` };
@@ -89,16 +90,18 @@ export class KubernetesRollbackExecutor implements RollbackExecutor {
    */
   private async abortRollout(namespace: string, name: string): Promise<ActionResult> {
     const target = `rollout ${namespace}/${name}`;
-    const options = { headers: { 'Content-Type': PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } };
+    const path = `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/rollouts/${encodeURIComponent(name)}`;
     const patch = (subresource: 'status' | 'object') =>
-      (subresource === 'status'
-        ? this.custom.patchNamespacedCustomObjectStatus.bind(this.custom)
-        : this.custom.patchNamespacedCustomObject.bind(this.custom))(
-        'argoproj.io', 'v1alpha1', namespace, 'rollouts', name, ABORT_PATCH, undefined, FIELD_MANAGER, undefined, options,
-      );
+      this.api.call({
+        method: 'PATCH',
+        path: subresource === 'status' ? `${path}/status` : path,
+        query: { fieldManager: FIELD_MANAGER },
+        body: ABORT_PATCH,
+        contentType: 'application/merge-patch+json',
+      });
     try {
       await patch('status').catch((err: unknown) => {
-        if (err instanceof HttpError && err.statusCode === 404) return patch('object');
+        if (err instanceof KubeHttpError && err.statusCode === 404) return patch('object');
         throw err;
       });
     } catch (err) {

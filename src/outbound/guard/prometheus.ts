@@ -1,5 +1,8 @@
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { PrometheusClientConfig } from '../../config/guard';
 import type { GapKind } from '../../domain/guard/model';
+import { outboundDispatcher } from '../../lib/outbound-http';
 
 /** One instant-query answer: the worst series' value, or why there is none. */
 export type PromReading = { value: number } | { gap: GapKind; problem: string; /** A 4xx: the query itself is wrong, asking again will not help. */ rejected?: boolean };
@@ -23,12 +26,32 @@ const EXCERPT = 200;
  * or a result that is not a vector/scalar is an `unreachable` gap; an empty result or NaN is `no-data`.
  * Several series: the worst (highest) value counts.
  */
+export interface PrometheusClientOptions {
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  /** Sent with every query (auth, tenant headers). */
+  headers?: Record<string, string>;
+  /** For a private CA (and the proxy with it); default: the global dispatcher. */
+  dispatcher?: Dispatcher;
+}
+
+/** The client options a `guard.prometheusClient` block asks for. */
+export function prometheusClientOptions(config: PrometheusClientConfig | undefined, env: NodeJS.ProcessEnv = process.env): PrometheusClientOptions {
+  if (!config) return {};
+  const headers: Record<string, string> = { ...config.headers };
+  if (config.bearerToken) headers.Authorization = `Bearer ${config.bearerToken}`;
+  if (config.basicAuth) {
+    headers.Authorization = `Basic ${Buffer.from(`${config.basicAuth.username}:${config.basicAuth.password}`).toString('base64')}`;
+  }
+  return { timeoutMs: config.timeout, headers, ...(config.ca ? { dispatcher: outboundDispatcher(env, { ca: config.ca }) } : {}) };
+}
+
 export class PrometheusClient {
   private readonly endpoint: string;
 
   constructor(
     readonly baseUrl: string,
-    private readonly options: { timeoutMs?: number; fetch?: typeof fetch } = {},
+    private readonly options: PrometheusClientOptions = {},
   ) {
     this.endpoint = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
   }
@@ -39,7 +62,14 @@ export class PrometheusClient {
     let status: number;
     let text: string;
     try {
-      const response = await (this.options.fetch ?? globalThis.fetch)(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      const init = {
+        method: 'GET',
+        redirect: 'manual',
+        headers: this.options.headers,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      } as RequestInit;
+      const response = await (this.options.fetch ?? globalThis.fetch)(url, init);
       status = response.status;
       text = await response.text();
     } catch (error) {

@@ -1,7 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { alertCard, alertRef, incidentAlertsMessage } from '../../blocks/alert-card';
+import { alertTestCard } from '../../blocks/alert-test-card';
 import { offersIn } from '../../blocks/remediation';
+import type { AlertState } from '../../domain/alerts/model';
 import type { Incident } from '../../domain/incidents/model';
 import type { AlertCardView, AlertNotifier, AlertTally, ShownCard } from '../../domain/intake/digest-ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -56,6 +58,10 @@ export class SlackAlertNotifier implements AlertNotifier {
   async updateIncidentAlerts(incident: Incident, ts: string, counts: AlertTally): Promise<void> {
     const channel = incident.channelId ?? '';
     await refusedFor(channel, this.deps.client.chat.update({ channel, ts, ...incidentAlertsMessage(incident.service ?? '', counts) }));
+  }
+
+  async postTestCard(channel: string, alert: AlertState): Promise<void> {
+    await refusedFor(channel, this.deps.client.chat.postMessage({ channel, ...alertTestCard(alert), unfurl_links: false }));
   }
 
   private card(view: AlertCardView) {

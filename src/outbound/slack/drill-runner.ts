@@ -76,12 +76,14 @@ export class SlackDrills {
   }
 
   /** A remediation in a drill: recorded and described, never sent. */
-  async dryRun(incidentId: string, by: string, flag?: string): Promise<Mrkdwn> {
+  /** A dry-run rollback, or flag-off of `flag` (a key, or the index among the deploy's enabled flags, as a button carries it). */
+  async dryRun(incidentId: string, by: string, which?: string | number): Promise<Mrkdwn> {
     const incident = await this.deps.incidents.get(incidentId);
     const scenario = incident.drill ? this.deps.content.drill(incident.drill.scenario) : undefined;
     if (!incident.drill || !scenario) return md`${incidentId} is not a drill.`;
     const deploy = scenario.deploy;
     if (!deploy) return md`This drill has no deploy to roll back: look at the dependencies instead.`;
+    const flag = typeof which === 'number' ? (deploy.changes.flags.filter((f) => f.enabled)[which]?.key ?? '') : which;
     if (flag && !deploy.changes.flags.some((f) => f.key === flag)) return md`The drill's deploy did not change flag ${flag}.`;
     const step = flag ? `dry-flag-${keySafe(flag)}` : 'dry-rollback';
     if (!(await this.deps.store.claim(incident.id, step))) return md`Already done (dry run) in this drill.`;

@@ -1,4 +1,6 @@
 import { alertCard, incidentAlertsMessage, type AlertCounts } from '../../../src/blocks/alert-card';
+import { alertTestCard } from '../../../src/blocks/alert-test-card';
+import { drillListText, drillReminderMessage, drillReportMessage, drillScenarioMessage, drillStepsMessage, dryRunMessage, lastTestedLine } from '../../../src/blocks/drill';
 import {
   acknowledgedMessage,
   acknowledgeReplyText,
@@ -30,6 +32,7 @@ import { loadContent, TEMPLATE_IDS, TEMPLATES } from '../../../src/content';
 import type { AlertState } from '../../../src/domain/alerts/model';
 import type { Suspect, Verdict } from '../../../src/domain/correlation';
 import type { Deploy } from '../../../src/domain/deploys/model';
+import type { DrillScenario, RunbookTest } from '../../../src/domain/drills/model';
 import type { LevelNotice } from '../../../src/domain/escalation/model';
 import type { Breach, GuardWindow, Problem } from '../../../src/domain/guard/model';
 import type { Incident, TimelineEntry } from '../../../src/domain/incidents/model';
@@ -71,6 +74,22 @@ const VOUCHED: Vouched = { users: ['U0IC', 'U0REP', 'U0RESP1', 'U0LEAD'], channe
 const content = loadContent();
 const render: RenderTemplate = (id, vars) => content.render(id as Parameters<typeof content.render>[0], vars);
 const T0 = Date.parse('2026-11-22T10:00:00Z');
+
+function drill(h: string): DrillScenario {
+  return {
+    id: 'bad-deploy', title: h, summary: h, runbook: 'recent-deployment-issue', service: h, severity: 'P1', participants: [],
+    deploy: { version: h, previousVersion: h, strategy: 'canary', minutesBeforeAlert: 5, changes: { config: false, dependencies: false, migrations: [h], flags: [{ key: h, enabled: true }] } },
+    alerts: [{ name: h, severity: 'critical', summary: h, service: h, labels: { [h]: h } }],
+    targets: {},
+  };
+}
+
+const drillIncident = (h: string): Incident => ({ ...incident(h), drill: { scenario: 'bad-deploy', runbook: 'recent-deployment-issue', service: h, participants: [] } });
+
+function runbookTest(h: string): RunbookTest {
+  const at = new Date(T0).toISOString();
+  return { runbook: h, scenario: h, incidentId: 'INC-4', at, by: 'U0IC', result: 'passed', missed: [], skippedSteps: 0, nextDueAt: at, reminderJobId: h };
+}
 
 function incident(h: string): Incident {
   return {
@@ -208,6 +227,15 @@ const BUILDERS: Record<string, (h: string) => Built> = {
       severities: Object.fromEntries(['P0', 'P1', 'P2', 'P3'].map((id) => [id, { label: h, definition: h }])) as never,
       metadata: { channelId: 'C0INC', origin: { alertFingerprint: h, alertName: h, verdict: h, suspectDeployId: h } },
     }),
+  alertTestCard: (h) => alertTestCard({ ...alert(h), source: h } as AlertState),
+  drillScenarioMessage: (h) => drillScenarioMessage(drillIncident(h), drill(h)),
+  drillStepsMessage: (h) => drillStepsMessage(drillIncident(h), h, [h, h], ['1']),
+  dryRunMessage: (h) => dryRunMessage(drillIncident(h), h, JSON.stringify({ url: h, flag: h }), 'U0RESP1'),
+  drillReportMessage: (h) =>
+    drillReportMessage(drillIncident(h), drill(h), { figures: [{ name: 'acknowledge', took: 60_000, target: 300_000, met: true }, { name: 'resolve', target: 1_800_000, met: false }], skippedSteps: [h, h], missed: ['resolve'], result: 'missed targets' } as never, new Date(T0).toISOString()),
+  drillListText: (h) => slackMessage(drillListText([drill(h), drill(`${h}2`)])),
+  lastTestedLine: (h) => slackMessage(lastTestedLine(h, runbookTest(h))),
+  drillReminderMessage: (h) => drillReminderMessage(runbookTest(h)),
   updateIncidentModal: (h) => updateIncidentModal(incident(h)),
   resolveIncidentModal: (h) => resolveIncidentModal(incident(h)),
 };

@@ -1,19 +1,27 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../../src/outbound/executors/kubeconfig';
 
 export const API = 'https://127.0.0.1:6443';
 export const DEPLOYMENT_UID = 'd1f0c7a4-0000-4000-8000-000000000001';
 
 /** A KubeConfig built in code against a fake API server that nock stands in for. */
 export function fakeKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'fake', server: API, skipTLSVerify: true }],
-    users: [{ name: 'firebreak', token: 'test-token' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'firebreak', namespace: 'shop' }],
-    currentContext: 'fake',
-  });
-  return kc;
+  return { server: API, skipTLSVerify: true, token: 'test-token' };
 }
+
+/** The same, as a kubeconfig file would say it. */
+export const FAKE_KUBECONFIG_YAML = `apiVersion: v1
+kind: Config
+clusters:
+  - name: fake
+    cluster: { server: '${API}', insecure-skip-tls-verify: true }
+users:
+  - name: firebreak
+    user: { token: test-token }
+contexts:
+  - name: fake
+    context: { cluster: fake, user: firebreak, namespace: shop }
+current-context: fake
+`;
 
 export function podTemplate(version: string, hash?: string) {
   return {

@@ -5,7 +5,7 @@ import { flagsConfigSchema, rollbackConfigSchema } from '../../../src/config/rem
 import { PermanentActionError } from '../../../src/domain/remediation/errors';
 import { createFlagProvider, createRollbackExecutor } from '../../../src/outbound/executors';
 import { loadKubeConfig } from '../../../src/outbound/executors/kubernetes-client';
-import { fakeKubeConfig } from './kubernetes-fixtures';
+import { FAKE_KUBECONFIG_YAML, fakeKubeConfig } from './kubernetes-fixtures';
 
 function issues(schema: typeof rollbackConfigSchema | typeof flagsConfigSchema, block: unknown) {
   const parsed = schema.safeParse(block);
@@ -94,8 +94,8 @@ describe('factories', () => {
       expect(() => createRollbackExecutor(rollbackConfigSchema.parse(missing))).toThrow(PermanentActionError);
 
       const file = join(dir, 'config');
-      writeFileSync(file, fakeKubeConfig().exportConfig());
-      expect(loadKubeConfig({ kubeconfig: file, context: 'fake' }).getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+      writeFileSync(file, FAKE_KUBECONFIG_YAML);
+      expect(loadKubeConfig({ kubeconfig: file, context: 'fake' }).server).toBe('https://127.0.0.1:6443');
       expect(() => loadKubeConfig({ kubeconfig: file, context: 'prod' })).toThrow('kubeconfig has no context "prod"');
     });
   });

@@ -6,7 +6,7 @@ import type { SlackDeps } from '../../deps';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
-const buttonValueSchema = z.object({ incidentId: z.string().min(1), flag: z.string().min(1).optional() });
+const buttonValueSchema = z.object({ incidentId: z.string().min(1), flagIndex: z.number().int().nonnegative().optional() });
 const stepsSchema = z.object({
   type: z.literal('checkboxes'),
   block_id: z.string().startsWith(DRILL_STEPS_BLOCK),
@@ -32,7 +32,7 @@ export function registerDrillActions(app: App, deps: SlackDeps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button does not belong to a drill I know.' });
       return;
     }
-    const text = await deps.drills.dryRun(value.data.incidentId, body.user.id, value.data.flag);
+    const text = await deps.drills.dryRun(value.data.incidentId, body.user.id, value.data.flagIndex);
     await respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
   };
   app.action(DRILL_ACTIONS.rollback, dryRun);

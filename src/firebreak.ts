@@ -26,6 +26,7 @@ import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { buildRunbookCard, SlackRunbookCardPublisher, type RunbookCardDeps } from './outbound/slack/runbook-card-publisher';
 import { SlackRefusals } from './outbound/slack/refusals';
 import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
@@ -37,6 +38,7 @@ import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
+import { wireStatusPage } from './wire-status-page';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface FirebreakOptions {
@@ -131,6 +133,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     refusals,
   });
 
+  const statusPage = wireStatusPage({ redis, keys, queueSettings, incidents, scheduler: escalation.scheduler, config, content, clock, logger, client: () => client });
+  escalation.routeTimers('statuspage-reminder', (timer) => statusPage.service.fire(timer));
+
+  const runbookCards: RunbookCardDeps = { client: () => client, repository, incidents, alerts, verdict: (alert) => intake.verdict(alert), content, config };
   const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
 
   const workers: Worker[] = [];
@@ -148,7 +154,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const offers = new RemediationOfferStore(redis, keys, config.retention);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers };
+    const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -164,6 +171,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     httpApp.use(
       webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
     );
+    // The public status page is web traffic too.
+    httpApp.use(statusPage.router);
   }
   finishHttpApp(httpApp, logger);
 
@@ -174,7 +183,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const refused = refusals.record.bind(refusals);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills, new SlackRunbookCardPublisher(runbookCards), statusPage.service], logger }));
+    workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
@@ -223,6 +233,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        statusPage.close(),
         drills.close(),
         oncall.close(),
       ]);

@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
-import type { EscalationDeps } from './domain/escalation/firing';
-import type { TargetResolver } from './domain/escalation/ports';
+import type { EscalationDeps, FireResult } from './domain/escalation/firing';
+import type { TargetResolver, TimerScheduler } from './domain/escalation/ports';
 import { EscalationService } from './domain/escalation/service';
+import type { Timer, TimerKind } from './domain/escalation/timers';
 import type { IncidentService } from './domain/incidents/service';
 import { startTimerWorker } from './inbound/workers/timers';
 import type { Clock } from './lib/clock';
@@ -20,6 +21,10 @@ import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
   service: EscalationService;
+  /** The durable timers (the timers queue), for other features' reminders. */
+  scheduler: TimerScheduler;
+  /** Timers of `kind` are fired by `fire` instead of the escalation service (e.g. status page reminders). */
+  routeTimers<K extends TimerKind>(kind: K, fire: (timer: Extract<Timer, { kind: K }>) => Promise<FireResult>): void;
   /** The timers worker; only in processes that run workers. */
   startWorker(): Worker;
   close(): Promise<void>;
@@ -54,19 +59,24 @@ export function wireEscalation(options: {
     content,
     announcements: config.announcements,
   });
+  const scheduler = new BullTimerScheduler(queue, redis, keys, clock);
+  const routes = new Map<TimerKind, (timer: Timer) => Promise<FireResult>>();
   const service = new EscalationService({
     incidents: options.incidents,
     store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
-    scheduler: new BullTimerScheduler(queue, redis, keys, clock),
+    scheduler,
     notifier,
     services: config.services,
     defaults: content.policy,
     clock,
     ...(options.oncall ? { targets: options.oncall.targets, onAcknowledged: options.oncall.onAcknowledged } : {}),
   });
+  const handler = { fire: (timer: Timer) => (routes.get(timer.kind) ?? ((t: Timer) => service.fire(t)))(timer) };
   return {
     service,
-    startWorker: () => startTimerWorker({ ...queueSettings, handler: service, logger: options.logger }),
+    scheduler,
+    routeTimers: (kind, fire) => routes.set(kind, fire as (timer: Timer) => Promise<FireResult>),
+    startWorker: () => startTimerWorker({ ...queueSettings, handler, logger: options.logger }),
     close: () => queue.close(),
   };
 }

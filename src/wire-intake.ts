@@ -76,7 +76,7 @@ export function wireIntake(options: {
       const flow = new AlertDigestFlow({
         pending: digests,
         cards: new RedisAlertCards(redis, keys),
-        notifier: new SlackAlertNotifier({ client: options.client(), rollbackTargets: policy.rollbackTargets, redis, keys, retentionMs: config.retention }),
+        notifier: new SlackAlertNotifier({ client: options.client(), rollbackTargets: policy.rollbackTargets, redis, keys, retentionMs: config.retention, errorRateThreshold: policy.guard.errorRate.threshold }),
         steps: new RedisSteps(redis, keys.alertStep, { ...options.refusals?.serviceSteps, leaseMs: DIGEST_STEP_LEASE_MS }),
         alerts,
         repository,

@@ -6,6 +6,7 @@ import type { Suspect, Verdict } from '../domain/correlation';
 import { INCIDENT_ACTIONS } from './ids';
 import { utcTime } from './incident-messages';
 import { remediationButtons } from './remediation';
+import { rollBackFirst, rollBackFirstText } from '../domain/runbooks/recommend';
 import { context, EMPTY, joinMd, LIMITS, link, md, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
 /**
@@ -76,7 +77,7 @@ function suspectRemediation(verdict: Verdict, alert: AlertState, rollbackTargets
 }
 
 /** The card posted in the service's channel for an alert with no open incident. */
-export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number> }): SlackMessage {
+export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number>; errorRateThreshold?: number }): SlackMessage {
   const { alert, verdict, counts } = input;
   const icon = alert.state === 'resolved' && counts.firing === 0 ? ':white_check_mark:' : ':rotating_light:';
   const headline = md`${icon} *${alert.name}* on *${alert.service}* (${alert.severity})${alert.environment ? md` in ${alert.environment}` : EMPTY}`;
@@ -87,6 +88,9 @@ export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: 
   const blocks: KnownBlock[] = [
     section(joinMd([headline, ...details])),
     section(verdictText(verdict)),
+    ...(input.errorRateThreshold !== undefined && alert.state !== 'resolved' && rollBackFirst(alert, input.errorRateThreshold, false)
+      ? [section(md`:rewind: *Recommendation:* ${rollBackFirstText(input.errorRateThreshold)}`)]
+      : []),
     context(countsText(counts)),
     {
       type: 'actions',

@@ -18,6 +18,7 @@ export const INCIDENT_BLOCKS = {
   userImpact: 'user_impact',
   followUp: 'follow_up',
   checklist: 'post_incident_checklist',
+  customerFacing: 'customer_facing',
 } as const;
 
 /** Every input's action_id is this; the block_id says which field it is. */

@@ -1,7 +1,8 @@
 import type { View } from '@slack/types';
 import { SEVERITY_IDS, WORK_STATUSES, type Incident, type SeverityId } from '../domain/incidents/model';
+import { humanDuration } from '../lib/human-duration';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS, INPUT_ACTION } from './ids';
-import { plain, truncate } from './text';
+import { md, mrkdwn, plain, truncate } from './text';
 
 export interface SeverityDefinition {
   label: string;
@@ -36,6 +37,31 @@ function option(value: string, text: string, description?: string) {
   return { value, text: plain(truncate(text, 75)), ...(description ? { description: plain(truncate(description, 75)) } : {}) };
 }
 
+export const SEVERITY_DEFINITIONS_BLOCK = 'severity_definitions';
+
+/** Every severity's full definition (severities.yaml), where a select's 75 characters would cut it. */
+function severityDefinitions(severities: Record<SeverityId, SeverityDefinition>) {
+  return {
+    type: 'context' as const,
+    block_id: SEVERITY_DEFINITIONS_BLOCK,
+    elements: SEVERITY_IDS.map((id) => mrkdwn(md`*${id} ${severities[id].label}* — ${severities[id].definition}`)),
+  };
+}
+
+export const CUSTOMER_FACING = 'customer-facing';
+
+/** "Customer-facing": the status page texts are proposed in the incident channel. */
+function customerFacingInput() {
+  const option = { value: CUSTOMER_FACING, text: plain('Customer-facing'), description: plain('Customers notice it: propose status page texts') };
+  return {
+    type: 'input' as const,
+    block_id: B.customerFacing,
+    optional: true,
+    label: plain('Status page'),
+    element: { type: 'checkboxes' as const, action_id: INPUT_ACTION, options: [option] },
+  };
+}
+
 /** private_metadata holds 3000 characters: long outside texts are cut, a fingerprint too long is left out. */
 function startMetadata(metadata: StartModalMetadata): string {
   const origin = metadata.origin && {
@@ -61,7 +87,8 @@ export function startIncidentModal(input: {
   reporterId: string;
   metadata: StartModalMetadata;
 }): View {
-  const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`, input.severities[id].definition));
+  // Option descriptions stop at 75 characters: the full definitions go in a context block below.
+  const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`));
   const initialSeverity = severityOptions.find((o) => o.value === (input.severity ?? 'P2'));
   // Option values hold at most 150 characters and a menu 100 options.
   const serviceOptions = input.services.filter((s) => s.length <= 150 && !/[\u0000-\u001f]/.test(s)).slice(0, 100).map((s) => option(s, s));
@@ -81,6 +108,7 @@ export function startIncidentModal(input: {
         label: plain('Severity'),
         element: { type: 'static_select', action_id: INPUT_ACTION, options: severityOptions, ...(initialSeverity ? { initial_option: initialSeverity } : {}) },
       },
+      severityDefinitions(input.severities),
       ...(serviceOptions.length > 0
         ? [
             {
@@ -93,6 +121,7 @@ export function startIncidentModal(input: {
           ]
         : []),
       textInput(B.impact, 'Impact', { initial: input.impact, multiline: true, placeholder: 'Who is affected and how' }),
+      customerFacingInput(),
       {
         type: 'input',
         block_id: B.commander,
@@ -105,7 +134,8 @@ export function startIncidentModal(input: {
   };
 }
 
-export function updateIncidentModal(incident: Incident): View {
+/** `updateEvery`: the update cadence (the service's `updateEvery`, else policy.yaml `updates.every`), the form's default. */
+export function updateIncidentModal(incident: Incident, updateEvery?: number): View {
   const statuses = WORK_STATUSES.map((s) => option(s, s));
   const current = statuses.find((o) => o.value === incident.workStatus);
   return {
@@ -124,7 +154,7 @@ export function updateIncidentModal(incident: Incident): View {
       },
       textInput(B.rootCause, 'Root cause (if known)', { optional: true, multiline: true, initial: incident.rootCause }),
       textInput(B.actionTaken, 'Action taken', { multiline: true }),
-      textInput(B.nextUpdate, 'Next update', { initial: 'in 30 minutes' }),
+      textInput(B.nextUpdate, 'Next update', { initial: `in ${humanDuration(updateEvery ?? 30 * 60_000)}` }),
     ],
   };
 }

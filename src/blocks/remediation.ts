@@ -59,10 +59,21 @@ function dialog(title: string, text: Mrkdwn, confirm: string): ConfirmationDialo
   return { title: plain(title, LIMITS.confirmTitle), text: mrkdwn(text, LIMITS.confirmText), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
 }
 
+/**
+ * The runbooks' data-consistency warning ("a rollback can leave data half-migrated"; "if a migration
+ * ran: revert it; restoring a backup is the last resort") for a deploy that ran migrations.
+ */
+export function migrationWarning(deploy: Pick<Deploy, 'changes'>): Mrkdwn {
+  const migrations = deploy.changes.migrations;
+  if (migrations.length === 0) return md``;
+  const names = truncate(migrations.join(', '), 60);
+  return md` :warning: It ran migrations (${names}): a rollback can leave data half-migrated. Check data consistency and revert the migration; restore a backup only as a last resort.`;
+}
+
 export function rollbackButton(deploy: Deploy, context: RemediationContextRef, targetText?: string): Button {
   const from = deploy.version;
   const to = deploy.previousVersion ?? '?';
-  const target = targetText ? md` Runbook target: under ${targetText}.` : md``;
+  const target = md`${targetText ? md` Runbook target: under ${targetText}.` : md``}${migrationWarning(deploy)}`;
   const button: Button = {
     type: 'button',
     action_id: REMEDIATION_ACTIONS.rollback,

@@ -8,6 +8,7 @@ import { alertsConfigSchema, argocdConfigSchema, environmentAliasesSchema } from
 import { guardSchema } from './guard';
 import { ONCALL_TARGET_PATTERN, oncallSchema, pagerdutyServiceSchema, rotationReferenceIssues } from './oncall';
 import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
+import { statusPageConfigSchema, statusPageReferenceIssues } from './status-page';
 
 const slackChannel = z.string().regex(/^(#[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,})$/, 'a channel like "#checkout-alerts" or a channel id');
 /** A Slack user (U…/W…) or user group (S…) id, or who is on call (`rotation:<name>`, `pagerduty:<id>`, `opsgenie:<name>`). */
@@ -56,6 +57,7 @@ export const configFileSchema = z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema)
       .default({})
       .transform(lookupTable),
+    statusPage: statusPageConfigSchema.optional(),
     oncall: oncallSchema,
   });
 
@@ -111,6 +113,7 @@ function crossReferenceIssues(document: unknown): Issue[] {
   const catchAll = isRecord(document.alerts) ? document.alerts.catchAll : undefined;
   if (catchAll !== undefined && (typeof catchAll !== 'string' || !(catchAll in services)))
     issues.push({ path: 'alerts.catchAll', message: `"${String(catchAll)}" is not a configured service` });
+  issues.push(...statusPageReferenceIssues(document));
   return issues;
 }
 

@@ -117,13 +117,15 @@ export const policySchema = z.strictObject({
   }),
   escalation: escalationSchema,
   updates: z.strictObject({ every: durationSchema }),
+  statusPage: z.strictObject({ updateEvery: durationSchema }).default({ updateEvery: 30 * 60_000 }),
   postmortem: z.strictObject({
     dueWithin: durationSchema,
     remindAfter: durationSchema,
     whenSeverity: z.array(severityIdSchema),
     whenLongerThan: durationSchema,
   }),
-  initialEtaMinutes: z.number().int().positive(),
+  /** No longer read: the Initial message promises the update cadence (`updates.every`). Accepted so older files load. */
+  initialEtaMinutes: z.number().int().positive().optional(),
   /** Drills: how often each runbook should be tested, and the target times a drill is measured against. */
   drills: z
     .strictObject({ testEvery: durationSchema.default(90 * 86_400), targets: drillTargetsSchema })

@@ -119,6 +119,13 @@ export function redisKeys(prefix = 'fb') {
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
 
+    // public status page
+    /** What the public sees of one incident (only what people published). */
+    statusIncident: (incidentId: string) => k('status', 'incident', incidentId),
+    /** Public incidents by last publication time. */
+    statusIncidents: () => k('status', 'incidents'),
+    /** One step of a publication or proposal (provider call, channel post) that must happen once. */
+    statusStep: (scope: string, step: string) => k('status', 'step', scope, step),
     // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
     drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', keyPart(incidentId), part),
     runbookTests: () => k('runbook-tests'),

@@ -74,6 +74,8 @@ export class TimerFiring {
         return this.remindUpdate(incident, timer);
       case 'postmortem-reminder':
         return this.remindPostmortem(incident, timer);
+      case 'statuspage-reminder':
+        return skipped('status page reminders are fired by the status page service');
     }
   }
 

@@ -24,6 +24,13 @@ export const timerSchema = z.discriminatedUnion('kind', [
     round: z.number().int().positive(),
   }),
   z.object({ kind: z.literal('postmortem-reminder'), ...base, resolvedAt: z.iso.datetime() }),
+  z.object({
+    kind: z.literal('statuspage-reminder'),
+    ...base,
+    /** How many public updates there were when scheduled: a later one makes this timer stale. */
+    updates: z.number().int().positive(),
+    round: z.number().int().positive(),
+  }),
 ]);
 
 export type Timer = z.infer<typeof timerSchema>;
@@ -31,6 +38,7 @@ export type TimerKind = Timer['kind'];
 export type EscalationTimer = Extract<Timer, { kind: 'escalation' }>;
 export type UpdateReminderTimer = Extract<Timer, { kind: 'update-reminder' }>;
 export type PostmortemTimer = Extract<Timer, { kind: 'postmortem-reminder' }>;
+export type StatusPageReminderTimer = Extract<Timer, { kind: 'statuspage-reminder' }>;
 
 /** Job id prefixes per kind and incident; never a ':' (BullMQ forbids it in custom ids). */
 export const timerPrefix = {
@@ -38,6 +46,7 @@ export const timerPrefix = {
   escalationLevel: (incidentId: string, epoch: number, level: number) => `esc-${keySafe(incidentId)}-e${epoch}-l${level}`,
   updateReminder: (incidentId: string) => `upd-${keySafe(incidentId)}-`,
   postmortemReminder: (incidentId: string) => `pm-${keySafe(incidentId)}-`,
+  statusPageReminder: (incidentId: string) => `sp-${keySafe(incidentId)}-`,
 } as const;
 
 /**
@@ -54,6 +63,8 @@ export function timerId(timer: Timer): string {
       return `${timerPrefix.updateReminder(timer.incidentId)}e${timer.epoch}-u${timer.updateCount}-r${timer.round}`;
     case 'postmortem-reminder':
       return `${timerPrefix.postmortemReminder(timer.incidentId)}${timer.resolvedAt.replace(/\D/g, '')}`;
+    case 'statuspage-reminder':
+      return `${timerPrefix.statusPageReminder(timer.incidentId)}u${timer.updates}-r${timer.round}`;
   }
 }
 

@@ -25,6 +25,8 @@ export const publicationSchema = z.object({
   pinned: z.boolean().default(false),
   announcementTs: z.string().optional(),
   alertThreadTs: z.string().optional(),
+  /** The runbook card posted when the incident opened. */
+  runbookCardTs: z.string().optional(),
 });
 export type Publication = z.infer<typeof publicationSchema>;
 
@@ -51,6 +53,8 @@ export const incidentSchema = z.object({
   userImpact: z.string().optional(),
   followUp: z.string().optional(),
   origin: incidentOriginSchema.optional(),
+  /** Customers notice it: the status page texts are proposed in its channel. */
+  customerFacing: z.boolean().optional(),
   /** Set on a drill: a rehearsal, dry-run remediation, only its participants paged. */
   drill: incidentDrillSchema.optional(),
   publication: publicationSchema.default({ invited: false, topicSet: false, pinned: false }),

@@ -22,6 +22,7 @@ export interface StartIncidentInput {
   reporterId: string;
   commanderId?: string;
   origin?: IncidentOrigin;
+  customerFacing?: boolean;
   /** A drill: channel `drill-…`, dry-run remediation, only participants paged. */
   drill?: IncidentDrill;
   /** Identifies the request (Slack view id, alert fingerprint…): the same key never opens two incidents. */
@@ -66,6 +67,7 @@ export class IncidentService {
       updateCount: 0,
       revision: 0,
       origin: input.origin,
+      ...(input.customerFacing ? { customerFacing: true } : {}),
       ...(input.drill ? { drill: input.drill } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
@@ -76,6 +78,7 @@ export class IncidentService {
       service: input.service,
       commander: draft.commanderId,
       origin: input.origin,
+      ...(input.customerFacing ? { customerFacing: true } : {}),
     });
     const { incident, created } = await this.repository.openOnce(draft, input.requestKey, channelNames, opened);
     // Publishing is idempotent per incident, so a replayed request re-publishes safely.

@@ -10,6 +10,10 @@ import type { IncidentService } from '../../domain/incidents/service';
 import type { OncallFlows } from '../../domain/oncall/flows';
 import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
+import type { StatusPageService } from '../../domain/status/service';
+import type { SlackMessage } from '../../blocks/incident-messages';
+import type { Runbook } from '../../content/schema';
+import type { Incident } from '../../domain/incidents/model';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
 import type { SlackDrills } from '../../outbound/slack/drill-runner';
@@ -30,6 +34,10 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** Status page drafts and publication requests (a person's click). */
+  statusPage?: StatusPageService;
+  /** The runbook card for a runbook, read against the incident (its alert's diagnosis, the roll-back-first rule). */
+  runbookCard(runbook: Runbook, incident: Incident | undefined): Promise<SlackMessage>;
   /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
   drills: SlackDrills;
   /** What each Rollback / Disable flag button was rendered for, by the offer id its value carries. */

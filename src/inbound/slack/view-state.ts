@@ -8,17 +8,19 @@ const inputStateSchema = z.object({
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_user: z.string().nullish(),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
 });
 
 export const viewStateSchema = z.record(z.string(), z.record(z.string(), inputStateSchema));
 
-/** Flatten `view.state.values` to `{ block_id: value }` (text, selected option or selected user). */
+/** Flatten `view.state.values` to `{ block_id: value }` (text, selected option, selected user or ticked boxes, comma-joined). */
 export function readInputs(values: unknown): Record<string, string | undefined> {
   const state = viewStateSchema.parse(values);
   const inputs: Record<string, string | undefined> = {};
   for (const [blockId, actions] of Object.entries(state)) {
     const input = actions[INPUT_ACTION];
-    const value = input?.value ?? input?.selected_option?.value ?? input?.selected_user ?? undefined;
+    const checked = input?.selected_options?.map((o) => o.value).join(',');
+    const value = input?.value ?? input?.selected_option?.value ?? input?.selected_user ?? (checked || undefined);
     inputs[blockId] = value?.trim() || undefined;
   }
   return inputs;

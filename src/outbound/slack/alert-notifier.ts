@@ -17,6 +17,8 @@ export class SlackAlertNotifier implements AlertNotifier {
       client: WebClient;
       /** The rollback runbook's target time per deploy strategy, named in the Rollback confirmation. */
       rollbackTargets: Record<string, number>;
+      /** policy.yaml guard.errorRate.threshold: above it, with no known cause, the card recommends rolling back first. */
+      errorRateThreshold?: number;
       /** Where a card's button offers (and a too-long fingerprint's reference) are saved before it is shown. */
       redis: Redis;
       keys: RedisKeys;
@@ -63,6 +65,6 @@ export class SlackAlertNotifier implements AlertNotifier {
   }
 
   private card(view: AlertCardView) {
-    return alertCard({ ...view, rollbackTargets: this.deps.rollbackTargets });
+    return alertCard({ ...view, rollbackTargets: this.deps.rollbackTargets, errorRateThreshold: this.deps.errorRateThreshold });
   }
 }

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type RenderTemplate, type SlackMessage } from '../../blocks/incident-messages';
 import { channelLink, md, mention, truncateMd } from '../../blocks/text';
+import { updateCadence } from '../../config/cadence';
 import { withDrillBanner } from '../../blocks/drill-banner';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
@@ -134,7 +135,9 @@ export class SlackIncidentPublisher {
     if (!progress.initialTs) {
       const severity = this.deps.content.severities[incident.severity];
       const post = async () => {
-        const message = withDrillBanner(incident, initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes));
+        // The promise is the update cadence the reminder enforces (one number, policy.yaml updates.every or the service's).
+        const etaMinutes = Math.max(1, Math.round(updateCadence(incident.service, this.deps.config, this.deps.content.policy) / 60_000));
+        const message = withDrillBanner(incident, initialMessage(incident, this.render, severity, etaMinutes));
         const posted = await refusedFor(channel, client.chat.postMessage({ channel, ...message }));
         await record({ initialTs: posted.ts });
       };

@@ -114,7 +114,8 @@ describe('the sandbox workspace in a real browser', () => {
     await resolveModal.getByRole('button', { name: 'Submit' }).click();
     await expect(resolveModal).toHaveCount(0);
     await expect(messages).toContainText('Post-incident checklist', { timeout: 20_000 });
-    const firstItem = messages.getByRole('checkbox').first();
+    // The post-incident checklist's first item (the runbook card above has checkboxes of its own).
+    const firstItem = messages.getByRole('checkbox', { name: 'Mark the incident resolved on the status page' });
     await firstItem.check();
     const checklist = redisKeys(harness.prefix).incidentChecklist('INC-1');
     await waitFor('the tick saved', async () => (await harness.redis.scard(checklist)) === 1);

@@ -85,6 +85,10 @@ describe('incident lifecycle through POST /slack/events', () => {
     expect(announcement).toContain('<#C0INC1>');
     expect(announcement).toContain('Checkout 500s after deploy');
 
+    // the runbook card follows the Initial message
+    await waitFor('runbook card', () => h.slack.postsTo('C0INC1').length === 2);
+    expect(h.slack.postsTo('C0INC1')[1]).toContain('Runbook: Trouble right after a deploy');
+
     // update, from inside the incident channel
     await command('update', { channel_id: 'C0INC1' });
     await waitFor('update modal', () => h.slack.called('views.open').length === 2);
@@ -105,8 +109,8 @@ describe('incident lifecycle through POST /slack/events', () => {
       FORM,
     );
     expect(updated.status).toBe(200);
-    await waitFor('update message', () => h.slack.postsTo('C0INC1').length === 2);
-    const update = h.slack.postsTo('C0INC1')[1]!;
+    await waitFor('update message', () => h.slack.postsTo('C0INC1').length === 3);
+    const update = h.slack.postsTo('C0INC1')[2]!;
     for (const field of ['Identified', 'Bad config in v1.2.3', 'Rolled back to v1.2.2', 'in 15 minutes']) expect(update).toContain(field);
 
     // resolve
@@ -126,15 +130,15 @@ describe('incident lifecycle through POST /slack/events', () => {
       }),
       FORM,
     );
-    await waitFor('resolution and checklist', () => h.slack.postsTo('C0INC1').length === 4);
-    const [, , resolution, checklist] = h.slack.postsTo('C0INC1');
+    await waitFor('resolution and checklist', () => h.slack.postsTo('C0INC1').length === 5);
+    const [, , , resolution, checklist] = h.slack.postsTo('C0INC1');
     for (const field of ['PAYMENT_SERVICE_URL renamed', '30% of checkouts failed for 20 minutes', 'Postmortem on Tuesday']) expect(resolution).toContain(field);
     expect(resolution).toMatch(/Duration|duration/);
     expect(checklist).toContain('checkboxes');
 
     // tick two checklist items: saved and on the timeline
     const checklistBlock = (h.slack.called('chat.postMessage')
-      .filter((c) => c.body.channel === 'C0INC1')[3]!.body.blocks as { type: string; elements?: { options: { value: string }[] }[] }[])
+      .filter((c) => c.body.channel === 'C0INC1')[4]!.body.blocks as { type: string; elements?: { options: { value: string }[] }[] }[])
       .find((b) => b.type === 'actions')!;
     const [first, second] = checklistBlock.elements![0]!.options;
     const ticked = await postSigned(
@@ -181,7 +185,8 @@ describe('incident lifecycle through POST /slack/events', () => {
     expect((list.json as { text: string }).text).toContain('Open incidents (1)');
     expect(new Set(JSON.stringify(list.json).match(/INC-\d+/g))).toEqual(new Set(['INC-1']));
     expect(h.slack.called('conversations.create')).toHaveLength(1);
-    expect(h.slack.called('chat.postMessage').filter((c) => c.body.channel !== '#incidents')).toHaveLength(1);
+    await waitFor('runbook card', () => h.slack.postsTo('C0INC1').some((p) => p.includes('Runbook:')));
+    expect(h.slack.called('chat.postMessage').filter((c) => c.body.channel !== '#incidents')).toHaveLength(2);
   });
 
   it('invalid modal input gets field errors and stores nothing', async () => {

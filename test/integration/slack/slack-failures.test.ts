@@ -44,7 +44,7 @@ describe('Slack effects of incident events, each exactly once', () => {
 
     const resolutionTitle = h.slack.postsTo(channel).filter((p) => p.includes('Bad config'));
     expect(resolutionTitle).toHaveLength(1);
-    expect(postsContaining(channel, 'checkboxes')).toHaveLength(1);
+    expect(postsContaining(channel, 'post_incident_checklist')).toHaveLength(1);
     expect(postsContaining(channel, 'not_in_channel')).toHaveLength(1);
     expect(postsContaining(channel, '#incidents')).toHaveLength(1);
     // asked once: a permanent error is not retried
@@ -56,18 +56,18 @@ describe('Slack effects of incident events, each exactly once', () => {
     const channel = await startIncidentViaSlack(h, { title: 'Cart is empty', service: 'checkout' });
     let failures = 0;
     h.slack.on('chat.postMessage', (call) => {
-      if (call.body.channel !== channel || !JSON.stringify(call.body).includes('checkboxes') || failures > 0) return undefined;
+      if (call.body.channel !== channel || !JSON.stringify(call.body).includes('post_incident_checklist') || failures > 0) return undefined;
       failures += 1;
       return { ok: false, error: 'internal_error' }; // transient: the job is retried
     });
 
     await resolveIncidentViaSlack(h, 'INC-1');
     // the fake records every request: the refused checklist, then the one the retry posted
-    await waitFor('checklist after the retry', () => postsContaining(channel, 'checkboxes').length === 2);
+    await waitFor('checklist after the retry', () => postsContaining(channel, 'post_incident_checklist').length === 2);
     await sleep(RETRIES_SETTLE_MS);
     expect(failures).toBe(1);
     expect(postsContaining(channel, 'Bad config')).toHaveLength(1);
-    expect(postsContaining(channel, 'checkboxes')).toHaveLength(2);
+    expect(postsContaining(channel, 'post_incident_checklist')).toHaveLength(2);
   });
 
   it('a severity change whose topic fails once posts the change once and sets the topic', async () => {

@@ -109,7 +109,8 @@ describe('environment', () => {
 
 describe('firebreak.example.yaml', () => {
   it('is a valid config', () => {
-    const result = loadConfigFile(`${__dirname}/../../../firebreak.example.yaml`, { ROLLBACK_SECRET: 's', FLAGS_TOKEN: 't' });
+    const result = loadConfigFile(`${__dirname}/../../../firebreak.example.yaml`, { ROLLBACK_SECRET: 's', FLAGS_TOKEN: 't', STATUSPAGE_API_KEY: 'k' });
     expect(Object.keys(result.config.services)).toEqual(['checkout', 'payments']);
+    expect(result.config.statusPage).toMatchObject({ provider: 'statuspage', apiKey: 'k', components: { checkout: '8kbf7d35c070' } });
   });
 });

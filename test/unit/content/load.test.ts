@@ -54,7 +54,7 @@ describe('loadContent with the real runbook-content/', () => {
     ]);
     expect(policy.notARegression).toHaveLength(4);
     expect(policy.successCriteria[0]).toMatch(/1 %/);
-    expect(policy.initialEtaMinutes).toBe(5);
+    expect(policy.updates.every).toBe(20 * 60_000);
   });
 
   it('has the four severities and the post-incident checklist', () => {

@@ -4,6 +4,7 @@ import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/esca
 import { ESCALATION_ACTIONS, parseEscalationButtonValue, type EscalationButtonValue } from '../../../../blocks/escalation-ids';
 import { updateIncidentModal } from '../../../../blocks/incident-modals';
 import { channelLink, md, type Mrkdwn } from '../../../../blocks/text';
+import { updateCadence } from '../../../../config/cadence';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -61,7 +62,7 @@ export function postUpdateFromReminder(deps: SlackDeps) {
   return escalationButton(deps, async (value, { body, client }) => {
     const incident = await deps.incidents.get(value.incidentId);
     if (incident.status !== 'open') return md`${incident.id} is resolved. \`/incident reopen\` first.`;
-    await client.views.open({ trigger_id: body.trigger_id, view: updateIncidentModal(incident) });
+    await client.views.open({ trigger_id: body.trigger_id, view: updateIncidentModal(incident, updateCadence(incident.service, deps.config, deps.content.policy)) });
     return undefined;
   });
 }

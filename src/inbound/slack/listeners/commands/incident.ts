@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { listText, statusText, textBlocks, timelineText } from '../../../../blocks/incident-messages';
-import { joinMd, md, mention, truncate, type Mrkdwn } from '../../../../blocks/text';
+import { md, mention, truncate, type Mrkdwn } from '../../../../blocks/text';
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../../blocks/incident-modals';
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
+import { updateCadence } from '../../../../config/cadence';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { drillSubcommands } from './drill';
@@ -10,6 +11,8 @@ import { resolveUser } from '../../user-names';
 import { escalationSubcommands } from './escalation';
 import { oncallSubcommand } from './oncall';
 import { remediationSubcommands } from './remediation';
+import { runbookSubcommand } from './runbook';
+import { statusPageSubcommand } from './status-page';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -55,7 +58,7 @@ export function incidentCommand(deps: SlackDeps) {
       if (!incident) return NEEDS_INCIDENT('update');
       if (incident.status !== 'open') return md`${incident.id} is resolved. \`/incident reopen\` first.`;
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: updateIncidentModal(incident) });
+      await client.views.open({ trigger_id: command.trigger_id, view: updateIncidentModal(incident, updateCadence(incident.service, config, content.policy)) });
       return undefined;
     },
     resolve: async ({ incident, command, client }, ack) => {
@@ -88,18 +91,14 @@ export function incidentCommand(deps: SlackDeps) {
     status: inIncident('status', async (incident) => statusText(incident, clock.now())),
     list: async () => listText(await incidents.list('open', 50), clock.now()),
     timeline: inIncident('timeline', async (incident) => timelineText(incident, await incidents.timeline(incident.id))),
-    runbook: async ({ incident, args }) => {
-      const id = args[0] ?? (incident?.service ? config.services[incident.service]?.runbook : undefined) ?? 'incident-response';
-      const runbook = content.runbook(id);
-      if (!runbook) return md`No runbook "${id}". Known: ${content.runbooks.map((r) => r.id).join(', ')}`;
-      return joinMd([md`*${runbook.title}* — ${runbook.whenToUse}`, await deps.drills.lastTestedText(runbook.id), ...runbook.steps.slice(0, 40).map((step) => md`☐ ${step}`)]);
-    },
+    runbook: runbookSubcommand(deps),
     ack: inIncident('ack', escalation.ack),
     escalate: inIncident('escalate', escalation.escalate),
     postmortem: inIncident('postmortem', escalation.postmortem),
     rollback: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'rollback') : remediation.rollback(invocation, ack)),
     flag: async (invocation, ack) => (invocation.incident?.drill ? drill.dryRun({ ...invocation, incident: invocation.incident }, 'flag') : remediation.flag(invocation, ack)),
     drill: drill.drill,
+    statuspage: statusPageSubcommand(deps),
     oncall: oncallSubcommand(deps),
     help: async () => md`${HELP_TEXT}`,
   };

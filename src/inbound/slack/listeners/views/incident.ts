@@ -49,6 +49,7 @@ export function startIncidentSubmission(deps: SlackDeps) {
       reporterId: body.user.id,
       commanderId: input[B.commander],
       origin: metadata.origin,
+      customerFacing: input[B.customerFacing] !== undefined,
       requestKey: `view-${view.id}`,
     });
     await ack();

@@ -14,6 +14,7 @@ export const startViewSchema = z.object({
   [B.service]: z.string().optional(),
   [B.impact]: required('Impact'),
   [B.commander]: z.string().regex(/^[UW][A-Z0-9]+$/).optional(),
+  [B.customerFacing]: z.literal('customer-facing').optional(),
 });
 
 export const startMetadataSchema = z.object({

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { publicIncidentSchema, type PublicIncident } from '../../domain/status/model';
+import type { StatusStore } from '../../domain/status/ports';
+import { keySafe, type RedisKeys } from '../../lib/keys';
+
+const STEP_LEASE_MS = 60_000;
+const STEP_DONE_SECONDS = 14 * 86_400;
+const CAS_ATTEMPTS = 20;
+
+export class StatusStepInProgressError extends Error {
+  constructor(step: string) {
+    super(`status page step ${step} is running elsewhere; retry later`);
+  }
+}
+
+/** Public incidents in Redis: one JSON document each, changed by compare-and-set (WATCH/MULTI). */
+export class RedisStatusStore implements StatusStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async get(incidentId: string): Promise<PublicIncident | undefined> {
+    const raw = await this.redis.get(this.keys.statusIncident(incidentId));
+    return raw ? publicIncidentSchema.parse(JSON.parse(raw)) : undefined;
+  }
+
+  async update(incidentId: string, change: (current: PublicIncident | undefined) => PublicIncident): Promise<PublicIncident> {
+    const key = this.keys.statusIncident(incidentId);
+    // A dedicated connection: WATCH belongs to the connection, and the shared one serves other callers.
+    const connection = this.redis.duplicate();
+    connection.on('error', () => undefined);
+    try {
+      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        await connection.watch(key);
+        const raw = await connection.get(key);
+        const current = raw ? publicIncidentSchema.parse(JSON.parse(raw)) : undefined;
+        const next = publicIncidentSchema.parse(change(current));
+        if (raw && JSON.stringify(next) === JSON.stringify(current)) {
+          await connection.unwatch();
+          return next;
+        }
+        const result = await connection
+          .multi()
+          .set(key, JSON.stringify(next))
+          .zadd(this.keys.statusIncidents(), Date.parse(next.updatedAt), incidentId)
+          .exec();
+        if (result) return next;
+      }
+      throw new Error(`public record of ${incidentId} kept changing; try again`);
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  async list(limit: number): Promise<PublicIncident[]> {
+    const ids = await this.redis.zrevrange(this.keys.statusIncidents(), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.statusIncident(id)));
+    return raws.flatMap((raw) => (raw ? [publicIncidentSchema.parse(JSON.parse(raw))] : []));
+  }
+
+  async once(scope: string, step: string, action: () => Promise<void>): Promise<boolean> {
+    const key = this.keys.statusStep(keySafe(scope), keySafe(step));
+    const claimed = await this.redis.set(key, 'running', 'PX', STEP_LEASE_MS, 'NX');
+    if (claimed !== 'OK') {
+      if ((await this.redis.get(key)) === 'running') throw new StatusStepInProgressError(step);
+      return false;
+    }
+    try {
+      await action();
+    } catch (error) {
+      await this.redis.del(key);
+      throw error;
+    }
+    await this.redis.set(key, 'done', 'EX', STEP_DONE_SECONDS);
+    return true;
+  }
+}

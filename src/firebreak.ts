@@ -183,7 +183,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const refused = refusals.record.bind(refusals);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills, new SlackRunbookCardPublisher(runbookCards), statusPage.service], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills, new SlackRunbookCardPublisher({ ...runbookCards, steps }), statusPage.service], logger }));
     workers.push(statusPage.startWorker());
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR, type Incident } from '../../domain/incidents/model';
 import type { IncidentRepository } from '../../domain/incidents/ports';
 import type { IncidentService } from '../../domain/incidents/service';
 import { rankCauses, rollBackFirst, rollBackFirstText } from '../../domain/runbooks/recommend';
+import type { RedisSteps } from '../store/steps';
 
 export interface RunbookCardDeps {
   client: () => WebClient;
@@ -47,9 +48,9 @@ export async function buildRunbookCard(runbook: Runbook, incident: Incident | un
   });
 }
 
-/** Posts the service's runbook card in each new incident channel, once (recorded on the incident). */
+/** Posts the service's runbook card in each new incident channel, once: a recorded step, like every incident post. */
 export class SlackRunbookCardPublisher {
-  constructor(private readonly deps: RunbookCardDeps) {}
+  constructor(private readonly deps: RunbookCardDeps & { steps: RedisSteps }) {}
 
   async handle(event: IncidentEvent): Promise<void> {
     if (event.type !== 'opened') return;
@@ -57,9 +58,12 @@ export class SlackRunbookCardPublisher {
     if (!incident?.channelId || incident.publication.runbookCardTs) return;
     const runbook = runbookFor(incident, this.deps);
     if (!runbook) return;
+    const channel = incident.channelId;
     const card = withDrillBanner(incident, await buildRunbookCard(runbook, incident, this.deps));
-    const posted = await this.deps.client().chat.postMessage({ channel: incident.channelId, text: card.text, blocks: card.blocks, unfurl_links: false });
-    await this.deps.repository.recordPublication(incident.id, { runbookCardTs: posted.ts ?? 'posted' });
-    await this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'runbook', `Runbook card posted: ${runbook.title}`, { runbook: runbook.id });
+    await this.deps.steps.once(incident.id, 'opened-runbook-card', async () => {
+      const posted = await this.deps.client().chat.postMessage({ channel, text: card.text, blocks: card.blocks, unfurl_links: false });
+      await this.deps.repository.recordPublication(incident.id, { runbookCardTs: posted.ts ?? 'posted' });
+      await this.deps.incidents.note(incident.id, SYSTEM_ACTOR, 'runbook', `Runbook card posted: ${runbook.title}`, { runbook: runbook.id });
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { redisKeys } from '../../../src/lib/keys';
+import { RedisIncidentStore } from '../../../src/outbound/store/incident-store';
 import { startHarness, sleep, waitFor, type Harness } from '../../helpers/harness';
 import { resolveIncidentViaSlack, startIncidentViaSlack } from '../../helpers/incidents';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
@@ -84,6 +86,9 @@ describe('Slack effects of incident events, each exactly once', () => {
 
   it('a commander change in an archived channel is given up at once, counted, and holds nothing back', async () => {
     const channel = await startIncidentViaSlack(h, { title: 'Cart is empty', service: 'checkout' });
+    // The opening's last post (the runbook card) is out before the channel is archived.
+    const incidents = new RedisIncidentStore(h.redis, redisKeys(h.prefix));
+    await waitFor('runbook card', async () => Boolean((await incidents.findByChannel(channel))?.publication.runbookCardTs));
     h.slack.on('conversations.setTopic', () => ({ ok: false, error: 'is_archived' }));
     h.slack.on('chat.postMessage', (call) => (call.body.channel === channel ? { ok: false, error: 'is_archived' } : undefined));
 

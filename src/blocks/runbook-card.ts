@@ -85,8 +85,7 @@ export function runbookCard(input: RunbookCardInput): SlackMessage {
     elements: [{ type: 'button', action_id: RUNBOOK_ACTIONS.showAll, text: plain(SHOW_ALL_TEXT), value: JSON.stringify({ runbook: runbook.id }) }],
   });
   blocks.push(context(md`\`${runbook.id}\`${input.incidentId ? ` · ${input.incidentId}` : ''} · \`/incident runbook list\` for the others`));
-  const text = [`Runbook: ${runbook.title}`, input.recommendation].filter(Boolean).join(' — ');
-  return { text: truncate(text, 3000), blocks };
+  return slackMessage(input.recommendation ? md`Runbook: ${runbook.title} — ${input.recommendation}` : md`Runbook: ${runbook.title}`, blocks);
 }
 
 /** Show all: every section of the runbook in a modal (Slack allows 100 blocks, 3000 characters each). */

@@ -6,6 +6,8 @@ import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import type { EscalationDeps } from './domain/escalation/firing';
 import type { TargetResolver } from './domain/escalation/ports';
+import { levelName } from './domain/escalation/describe';
+import { unstaffedLevels } from './domain/escalation/policy';
 import { EscalationService } from './domain/escalation/service';
 import type { IncidentService } from './domain/incidents/service';
 import { startTimerWorker } from './inbound/workers/timers';
@@ -43,6 +45,9 @@ export function wireEscalation(options: {
   oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
+  for (const { service, level } of unstaffedLevels(config.services, content.policy.escalation)) {
+    options.logger.warn({ service, level: level.level }, `Service ${service}: escalation ${levelName(level)} has nobody configured; reaching it will page nobody`);
+  }
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
   let directory: SlackDirectory | undefined;
   const notifier = new SlackEscalationNotifier({

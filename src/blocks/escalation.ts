@@ -15,6 +15,9 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return { type: 'button' as const, text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
+/** The template's level 3 trigger, as a button in the incident channel. */
+export const DATA_LOSS_BUTTON = 'Data loss risk';
+
 function levelButtons(notice: LevelNotice, withJoin: boolean): KnownBlock {
   const value = escalationButtonValue({ incidentId: notice.incident.id, level: notice.level.level, epoch: notice.epoch });
   return {
@@ -24,6 +27,7 @@ function levelButtons(notice: LevelNotice, withJoin: boolean): KnownBlock {
       button('Acknowledge', ESCALATION_ACTIONS.acknowledge, value, 'primary'),
       ...(withJoin ? [button('Join channel', ESCALATION_ACTIONS.joinChannel, value)] : []),
       button('Escalate now', ESCALATION_ACTIONS.escalateNow, value, 'danger'),
+      ...(withJoin ? [] : [button(DATA_LOSS_BUTTON, ESCALATION_ACTIONS.dataLoss, value, 'danger')]),
     ],
   };
 }
@@ -51,6 +55,11 @@ export function escalationDirectMessage(notice: LevelNotice, render: RenderTempl
 
 /** The line in the incident channel when a level is reached. */
 export function escalationChannelMessage(notice: LevelNotice, render: RenderTemplate): SlackMessage {
+  if (notice.level.notify.length === 0) {
+    const where = notice.incident.service ? ` in ${escapeMrkdwn(notice.incident.service)}'s escalation` : '';
+    const text = `:warning: Could not page ${levelName(notice.level)}: nobody is configured for it${where} — ${reasonText(notice.reason)}. Page them by hand.`;
+    return { text, blocks: [section(text), levelButtons(notice, false)] };
+  }
   const text = render('escalation-channel', {
     level: notice.level.level,
     targets: targetsText(notice.level),

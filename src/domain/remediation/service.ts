@@ -118,7 +118,26 @@ export class RemediationService {
     const against = target === undefined ? '' : ` (target under ${formatElapsed(target)})`;
     await this.audit(record, `${title(spec)} succeeded in ${formatElapsed(elapsed)}${against}: ${result.summary}`, { state: 'succeeded', elapsedMs: elapsed });
     status.show(record); // verification follows at once; run() waits for the final state to be shown
+    if (target !== undefined && elapsed > target) record = await this.escalateSlow(record, elapsed, target);
     return record;
+  }
+
+  /** The runbook: a rollback over its target time escalates one level (once, whatever the retries). */
+  private async escalateSlow(record: ActionRecord, elapsed: number, target: number): Promise<ActionRecord> {
+    const { spec } = record;
+    if (record.progress.slowEscalated || !spec.incidentId || !this.deps.escalator) return record;
+    const why = `${describeAction(spec)} took ${formatElapsed(elapsed)}, over the runbook target of ${formatElapsed(target)}`;
+    let paged: PageAdvice | undefined;
+    try {
+      paged = await this.deps.escalator.escalateNow(spec.incidentId, why);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, actionId: spec.id }, 'escalation after a slow rollback did not go through');
+      return record;
+    }
+    const saved = await this.save(record, { slowEscalated: true });
+    const who = paged ? `; escalated to level ${paged.level}` : '; no higher level to escalate to';
+    await this.audit(saved, `${why}${who}`, { state: 'over-target', elapsedMs: elapsed, targetMs: target, page: paged });
+    return saved;
   }
 
   private callExecutor(spec: ActionSpec, attempt: number): Promise<ActionResult> {

@@ -26,6 +26,8 @@ import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackIncidentPublisher } from './outbound/slack/incident-publisher';
+import { SlackRefusals } from './outbound/slack/refusals';
+import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
@@ -103,8 +105,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const deploys = new RedisDeployStore(redis, keys, { retentionMs: config.retention, now: () => clock.now().getTime() });
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
-  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall });
+  const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
+  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
+  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
   const remediation = wireRemediation({
     ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
     openIncidentFor: (service) => repository.openForService(service),
@@ -112,6 +115,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
+    refusals,
   });
   const guard = wireGuard({
     ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
@@ -122,6 +126,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
     watcher: guard.guard,
     client: () => client,
+    refusals,
   });
 
   const workers: Worker[] = [];
@@ -161,7 +166,9 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
-    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, content, config, logger });
+    const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
+    const refused = refusals.record.bind(refusals);
+    const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
     workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());

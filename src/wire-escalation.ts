@@ -17,6 +17,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
 
 export interface EscalationWiring {
@@ -43,6 +44,8 @@ export function wireEscalation(options: {
   client: () => WebClient;
   /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
   oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
+  /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */
+  refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   for (const { service, level } of unstaffedLevels(config.services, content.policy.escalation)) {
@@ -58,7 +61,7 @@ export function wireEscalation(options: {
   });
   const service = new EscalationService({
     incidents: options.incidents,
-    store: new RedisEscalationStore(redis, keys),
+    store: new RedisEscalationStore(redis, keys, options.refusals?.incidentSteps),
     scheduler: new BullTimerScheduler(queue, redis, keys, clock),
     notifier,
     services: config.services,

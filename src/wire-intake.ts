@@ -4,11 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
+import { verdictSummary } from './blocks/alert-card';
 import type { Alert } from './domain/alerts/model';
 import type { AlertTracker } from './domain/alerts/ports';
 import { analyseAlert } from './domain/correlation/analyse';
 import type { Verdict } from './domain/correlation';
 import type { DeployHistory } from './domain/deploys/ports';
+import { AlertDigestFlow } from './domain/intake/digest';
 import type { DeployWatcher } from './domain/intake/ports';
 import { IntakeService } from './domain/intake/service';
 import type { IncidentRepository } from './domain/incidents/ports';
@@ -16,9 +18,12 @@ import type { IncidentService } from './domain/incidents/service';
 import { startAlertDigestWorker } from './inbound/workers/alert-digests';
 import type { Clock } from './lib/clock';
 import type { RedisKeys } from './lib/keys';
-import { BullAlertDigestScheduler } from './outbound/jobs/alert-digests';
+import { BullAlertDigestScheduler, DIGEST_STEP_LEASE_MS } from './outbound/jobs/alert-digests';
 import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
-import { SlackAlertPublisher } from './outbound/slack/alert-publisher';
+import { SlackAlertNotifier } from './outbound/slack/alert-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
+import { RedisAlertCards } from './outbound/store/alert-cards';
+import { RedisSteps } from './outbound/store/steps';
 
 export interface IntakeWiring {
   intake: IntakeService;
@@ -47,6 +52,8 @@ export function wireIntake(options: {
   clock: Clock;
   logger: Logger;
   client: () => WebClient;
+  /** Cards Slack refuses for good (invalid_blocks, a channel the bot left): given up, logged, counted. */
+  refusals?: SlackRefusals;
 }): IntakeWiring {
   const { redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger } = options;
   const queue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
@@ -66,20 +73,27 @@ export function wireIntake(options: {
     intake,
     verdict,
     async startWorker() {
-      const publisher = new SlackAlertPublisher({
-        client: options.client(),
-        redis,
-        keys,
+      const flow = new AlertDigestFlow({
+        pending: digests,
+        cards: new RedisAlertCards(redis, keys),
+        notifier: new SlackAlertNotifier({ client: options.client(), rollbackTargets: policy.rollbackTargets }),
+        steps: new RedisSteps(redis, keys.alertStep, { ...options.refusals?.serviceSteps, leaseMs: DIGEST_STEP_LEASE_MS }),
         alerts,
         repository,
         incidents,
-        digests,
-        config,
-        rollbackTargets: policy.rollbackTargets,
         verdict,
+        describeVerdict: verdictSummary,
+        policy: {
+          channelFor: (service) => config.services[service]?.channel ?? config.announcements,
+          autoStart: config.alerts.autoStart,
+          peopleFor: (service) => {
+            const settings = config.services[service];
+            return [...(settings?.escalation?.[0]?.notify ?? []), ...(settings?.responders ?? [])].filter((id) => /^[UW]/.test(id));
+          },
+        },
         logger,
       });
-      const worker = startAlertDigestWorker({ ...queueSettings, digests, digest: (service) => publisher.digest(service), logger });
+      const worker = startAlertDigestWorker({ ...queueSettings, digests, digest: (service) => flow.digest(service), logger });
       await digests.startSweeper();
       return worker;
     },

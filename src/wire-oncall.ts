@@ -18,6 +18,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { ProviderSchedules } from './outbound/oncall/external-schedules';
 import { PagerDutyRunner } from './outbound/oncall/pagerduty-runner';
 import { SlackOncallNotifier } from './outbound/slack/oncall-notifier';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisOncallSteps, RedisOverrideStore } from './outbound/store/oncall-store';
 
 export interface OncallWiring {
@@ -66,12 +67,14 @@ export function wireOncall(options: {
   clock: Clock;
   logger: Logger;
   client: () => WebClient;
+  /** Slack refusals for good of an on-call step (a handoff line, an invite): given up, logged, counted. */
+  refusals?: SlackRefusals;
 }): OncallWiring {
   const { env, redis, keys, config, clock } = options;
   const logger = options.logger.child({ component: 'oncall' });
   const queue = createQueue(QUEUE_NAMES.oncall, options.queueSettings);
   const jobs = new BullOncallJobs(queue, clock);
-  const steps = new RedisOncallSteps(redis, keys);
+  const steps = new RedisOncallSteps(redis, keys, options.refusals?.serviceSteps);
   const notifier = new SlackOncallNotifier(options.client);
   const external = new ProviderSchedules({
     ...{ redis, keys, clock, logger, client: options.client },

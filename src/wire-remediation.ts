@@ -22,6 +22,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { BullRemediationQueue } from './outbound/jobs/remediation-queue';
 import { SlackDirectory } from './outbound/slack/directory';
 import { RemediationOffer } from './outbound/slack/remediation-offer';
+import type { SlackRefusals } from './outbound/slack/refusals';
 import { SlackRemediationNotifier } from './outbound/slack/remediation-notifier';
 import { RedisActionStore } from './outbound/store/action-store';
 import { RemediationAuditLog, type IncidentNotes } from './outbound/store/remediation-audit';
@@ -61,6 +62,8 @@ export interface RemediationWiringOptions {
   describeGuard?: (deployId: string) => Promise<ContextInfo | undefined>;
   /** Whoever is on call behind a `rotation:`/`pagerduty:`/`opsgenie:` responder, at the click. */
   oncallMembers?: (target: string) => Promise<string[]>;
+  /** Slack refusals for good of the offer in a new incident's thread: given up and reported. */
+  refusals?: SlackRefusals;
 }
 
 /** Part of the composition root: the remediation queue, store, Slack thread, executors, and worker. */
@@ -88,7 +91,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     requests,
     service,
     audit,
-    offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents }),
+    offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents, stepOptions: options.refusals?.incidentSteps }),
     startWorkers: (timing = {}) => startRemediationWorkers({ ...options.queueSettings, service, logger, ...timing }),
     close: () => queue.close(),
   };

@@ -14,6 +14,8 @@ export function redisKeys(prefix = 'fb') {
     incidentTimeline: (id: string) => k('incident', id, 'timeline'),
     incidentChecklist: (id: string) => k('incident', id, 'checklist'),
     incidentPublication: (id: string) => k('incident', id, 'publication'),
+    /** One Slack effect of an incident event (a post, a topic, a pin) that must happen once. */
+    incidentStep: (id: string, step: string) => k('incident', id, 'step', step),
     incidentByChannel: () => k('incidents', 'by-channel'),
     incidentsOpen: () => k('incidents', 'open'),
     incidentsAll: () => k('incidents', 'all'),
@@ -36,6 +38,12 @@ export function redisKeys(prefix = 'fb') {
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
     alertsPending: (service: string) => k('alerts-pending', service),
     alertsPendingServices: () => k('alerts-pending', 'services'),
+    /** The batch of a service's alerts being shown now (they leave Redis only once shown). */
+    alertsInflight: (service: string) => k('alerts-inflight', service),
+    /** The id of that batch (`current`) and the service's batch sequence (`seq`). */
+    alertsBatch: (service: string) => k('alerts-batch', service),
+    /** One effect of an alert batch (card posted, card updated, thread updated) that must happen once. */
+    alertStep: (service: string, step: string) => k('alerts-step', service, step),
     /** The alert card currently shown for a service (no incident yet). */
     alertCard: (service: string) => k('alert-card', service),
 
@@ -45,8 +53,6 @@ export function redisKeys(prefix = 'fb') {
     actionTarget: (target: string) => k('action-target', target),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
     remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
-    /** Set once the remediation buttons were offered in an incident's thread. */
-    remediationOffer: (incidentId: string) => k('remediation-offer', incidentId),
     usergroupMembers: (groupId: string) => k('usergroup', groupId),
 
     // escalation

@@ -66,6 +66,12 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
+    slackFailedForGood: new Counter({
+      name: 'firebreak_slack_failed_for_good_total',
+      help: 'Slack effects (posts, updates, topics, invites, uploads) given up because Slack refused them for good, by Slack error',
+      labelNames: ['error'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Env } from '../../config/env';
 import type { SlackDeps } from './deps';
+import { acknowledgeFailures, registerErrorSink } from './error-sink';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
@@ -77,12 +78,13 @@ export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions
   const logger = boltLogger(deps.logger.child({ component: 'slack' }));
   const clientOptions = slackClientOptions(env);
   const app = env.SLACK_APP_TOKEN
-    ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions })
+    ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions, extendedErrorHandler: true })
     : new App({
         token: env.SLACK_BOT_TOKEN,
         ...identity,
         logger,
         clientOptions,
+        extendedErrorHandler: true,
         receiver: new ExpressReceiver({
           signingSecret: env.SLACK_SIGNING_SECRET ?? '',
           endpoints: '/slack/events',
@@ -93,11 +95,10 @@ export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions
       });
 
   app.use(dropRedeliveries(deps));
+  app.use(acknowledgeFailures());
   commands.register(app, deps);
   views.register(app, deps);
   actions.register(app, deps);
-  app.error(async (error) => {
-    deps.logger.error({ err: error.original ?? error, code: error.code }, 'slack listener failed');
-  });
+  registerErrorSink(app, deps.logger);
   return app;
 }

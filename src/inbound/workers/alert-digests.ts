@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { BullAlertDigestScheduler } from '../../outbound/jobs/alert-digests';
+import { DIGEST_LOCK_MS, type BullAlertDigestScheduler } from '../../outbound/jobs/alert-digests';
 import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 const digestJobSchema = z.object({ service: z.string() });
@@ -23,7 +23,8 @@ export function startAlertDigestWorker(options: {
       }
       await options.digest(digestJobSchema.parse(job.data).service);
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 4 },
+    // A digest cut by a crash is taken over within seconds (its batch waits in Redis, in flight).
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 4, lockDuration: DIGEST_LOCK_MS, stalledInterval: 2_000 },
   );
   worker.on('failed', (job, error) => options.logger.error({ err: error, jobId: job?.id }, 'alert digest failed'));
   worker.on('error', (error) => options.logger.error({ err: error }, 'alert digest worker error'));

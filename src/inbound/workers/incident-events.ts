@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { incidentEventSchema, type IncidentEvent } from '../../domain/incidents/events';
 import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
@@ -9,7 +9,9 @@ export interface IncidentEventHandler {
 
 /**
  * Delivers each incident event to every handler (Slack publisher, timers). Handlers are
- * idempotent: a retried job re-runs all of them.
+ * idempotent (each Slack effect a recorded step): a retried job re-runs all of them, and the ones
+ * that finished skip what they already did. One handler failing never holds back the others: all
+ * run, then the job fails (and is retried) if any failed; for good only if every failure is final.
  */
 export function startIncidentEventWorker(options: {
   connection: ConnectionOptions;
@@ -22,7 +24,17 @@ export function startIncidentEventWorker(options: {
     QUEUE_NAMES.incidentEvents,
     async (job) => {
       const event = incidentEventSchema.parse(job.data);
-      for (const handler of options.handlers) await handler.handle(event);
+      const failures: unknown[] = [];
+      for (const handler of options.handlers) {
+        try {
+          await handler.handle(event);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length === 0) return;
+      if (failures.length > 1) options.logger.warn({ errors: failures.map(String), jobId: job.id }, 'several incident event handlers failed');
+      throw failures.find((f) => !(f instanceof UnrecoverableError)) ?? failures[0];
     },
     { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 },
   );

@@ -12,7 +12,7 @@ import type { Acknowledgement, LevelNotice, PostmortemNotice, UpdateReminderNoti
 import type { EscalationNotifier } from '../../domain/escalation/ports';
 import type { Incident } from '../../domain/incidents/model';
 import type { SlackDirectory } from './directory';
-import { tolerate } from './errors';
+import { refusedFor, tolerate } from './errors';
 
 /** Escalations in Slack: DMs to each person of a level, lines and reminders in the incident channel. */
 export class SlackEscalationNotifier implements EscalationNotifier {
@@ -35,7 +35,7 @@ export class SlackEscalationNotifier implements EscalationNotifier {
 
   async directMessage(userId: string, notice: LevelNotice): Promise<void> {
     const client = this.deps.client();
-    const opened = await client.conversations.open({ users: userId });
+    const opened = await refusedFor(userId, client.conversations.open({ users: userId }));
     const channel = opened.channel?.id;
     if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
     await this.post(channel, escalationDirectMessage(notice, this.render));
@@ -59,11 +59,11 @@ export class SlackEscalationNotifier implements EscalationNotifier {
   }
 
   async invite(channelId: string, userId: string): Promise<void> {
-    await tolerate(this.deps.client().conversations.invite({ channel: channelId, users: userId }), 'already_in_channel', 'cant_invite_self');
+    await refusedFor(channelId, tolerate(this.deps.client().conversations.invite({ channel: channelId, users: userId }), 'already_in_channel', 'cant_invite_self'));
   }
 
   private async post(channel: string, message: SlackMessage): Promise<void> {
-    await this.deps.client().chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+    await refusedFor(channel, this.deps.client().chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false }));
   }
 }
 

@@ -10,12 +10,16 @@ import type { IncidentEvent } from '../../domain/incidents/events';
 import type { Incident } from '../../domain/incidents/model';
 import { formatElapsed } from '../../lib/human-duration';
 import type { RedisKeys } from '../../lib/keys';
+import { RedisSteps, type StepOptions } from '../store/steps';
+import { refusedFor } from './errors';
 
 /**
  * When an incident opens with a suspect deploy, offer Rollback and Disable flag in the thread of its
  * initial message, once. Runs after the Slack publisher (which creates the channel and that message).
  */
 export class RemediationOffer {
+  private readonly steps: RedisSteps;
+
   constructor(
     private readonly deps: {
       client: () => WebClient;
@@ -25,8 +29,12 @@ export class RemediationOffer {
       content: Content;
       deploys: DeployLookup;
       incidents: { get(id: string): Promise<Incident> };
+      /** A refusal for good (the thread is gone): given up, reported, not retried. */
+      stepOptions?: StepOptions;
     },
-  ) {}
+  ) {
+    this.steps = new RedisSteps(deps.redis, deps.keys.incidentStep, deps.stepOptions);
+  }
 
   async handle(event: IncidentEvent): Promise<void> {
     if (event.type !== 'opened') return;
@@ -46,15 +54,10 @@ export class RemediationOffer {
       { rollback: Boolean(service.rollback), flags: Boolean(service.flags), rollbackTargetText: formatElapsed(target) },
     );
     if (!buttons) return;
-    const key = this.deps.keys.remediationOffer(incident.id);
-    if ((await this.deps.redis.set(key, 'posting', 'PX', this.deps.config.retention, 'NX')) !== 'OK') return;
     const text = `:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
-    try {
-      const posted = await this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text), buttons] });
-      await this.deps.redis.set(key, posted.ts ?? 'posted', 'PX', this.deps.config.retention);
-    } catch (error) {
-      await this.deps.redis.del(key); // let the retried event job offer them again
-      throw error;
-    }
+    // One step, as every Slack effect of an incident event (a crashed attempt's claim lapses; a retry skips it once done).
+    await this.steps.once(incident.id, `opened-${incident.id}-remediation-offer`, async () => {
+      await refusedFor(channel, this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text), buttons] }));
+    });
   }
 }

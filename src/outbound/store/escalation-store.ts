@@ -2,19 +2,9 @@ import type { Redis } from 'ioredis';
 import { emptyEscalationState, type Acknowledgement, type EscalationState } from '../../domain/escalation/model';
 import type { EscalationStore } from '../../domain/escalation/ports';
 import type { RedisKeys } from '../../lib/keys';
+import { RedisSteps, type StepOptions } from './steps';
 
-/** How long a step may run before another attempt may take it over (a crashed worker's lease). */
-const STEP_LEASE_MS = 60_000;
-/** How long a finished step is remembered: longer than any retry of the job that ran it. */
-const STEP_DONE_SECONDS = 7 * 24 * 3600;
-
-/** A step is running in another attempt; retrying later either finds it done or takes it over. */
-export class StepInProgressError extends Error {
-  constructor(readonly step: string) {
-    super(`step ${step} is running elsewhere; retry later`);
-    this.name = 'StepInProgressError';
-  }
-}
+export { StepInProgressError } from './steps';
 
 /**
  * Start a new epoch (a reopen) unless this one or a later one already started; drop the fields of
@@ -60,10 +50,16 @@ function pairsToHash(pairs: string[]): Record<string, string> {
 
 /** Each incident's ladder in one Redis hash; the first write of a notification or an ack wins. */
 export class RedisEscalationStore implements EscalationStore {
+  private readonly steps: RedisSteps;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+    /** What a step that fails for good does (a Slack refusal): given up, reported, never retried. */
+    stepOptions: StepOptions = {},
+  ) {
+    this.steps = new RedisSteps(redis, keys.escalationStep, stepOptions);
+  }
 
   async get(incidentId: string): Promise<EscalationState> {
     return parseState(await this.redis.hgetall(this.keys.escalation(incidentId)));
@@ -86,21 +82,8 @@ export class RedisEscalationStore implements EscalationStore {
     return this.firstAck(incidentId, POSTMORTEM_FIELD, ack);
   }
 
-  async once(incidentId: string, step: string, action: () => Promise<void>): Promise<boolean> {
-    const key = this.keys.escalationStep(incidentId, step);
-    const claimed = await this.redis.set(key, 'running', 'PX', STEP_LEASE_MS, 'NX');
-    if (claimed !== 'OK') {
-      if ((await this.redis.get(key)) === 'running') throw new StepInProgressError(step);
-      return false;
-    }
-    try {
-      await action();
-    } catch (error) {
-      await this.redis.del(key);
-      throw error;
-    }
-    await this.redis.set(key, 'done', 'EX', STEP_DONE_SECONDS);
-    return true;
+  once(incidentId: string, step: string, action: () => Promise<void>): Promise<boolean> {
+    return this.steps.once(incidentId, step, action);
   }
 
   private async firstWins(incidentId: string, field: string, value: string): Promise<string> {

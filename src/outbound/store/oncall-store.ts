@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Override } from '../../domain/oncall/model';
 import type { OverrideStore } from '../../domain/oncall/ports';
 import type { RedisKeys } from '../../lib/keys';
+import { RedisSteps, STEP_DONE_SECONDS, type StepOptions } from './steps';
 
 /** Audit entries kept (newest first). */
 const AUDIT_LENGTH = 1000;
@@ -40,31 +41,23 @@ export class RedisOverrideStore implements OverrideStore {
   }
 }
 
-const STEP_LEASE_MS = 60_000;
-const STEP_DONE_SECONDS = 7 * 86_400;
-
-/** A step of an on-call job done once: claimed while it runs, released when it fails, remembered a week once done. */
+/**
+ * A step of an on-call job done once (the shared step store, steps.ts): claimed while it runs,
+ * released when it fails, remembered a week once done; one Slack refuses for good is given up.
+ */
 export class RedisOncallSteps {
+  private readonly steps: RedisSteps;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+    options: StepOptions = {},
+  ) {
+    this.steps = new RedisSteps(redis, (_scope, step) => keys.oncallStep(step), options);
+  }
 
-  async once(step: string, action: () => Promise<void>): Promise<boolean> {
-    const key = this.keys.oncallStep(step);
-    const claimed = await this.redis.set(key, 'running', 'PX', STEP_LEASE_MS, 'NX');
-    if (claimed !== 'OK') {
-      if ((await this.redis.get(key)) === 'running') throw new Error(`step ${step} is running elsewhere; retrying later`);
-      return false;
-    }
-    try {
-      await action();
-    } catch (error) {
-      await this.redis.del(key);
-      throw error;
-    }
-    await this.redis.set(key, 'done', 'EX', STEP_DONE_SECONDS);
-    return true;
+  once(step: string, action: () => Promise<void>): Promise<boolean> {
+    return this.steps.once('oncall', step, action);
   }
 
   async done(step: string): Promise<boolean> {

@@ -67,7 +67,7 @@ export interface ProcessBot {
 }
 
 /** `src/main.ts` as a real process against the test Redis, the given Slack API and a config file. */
-export async function startProcessBot(options: { config: string; prefix: string; slack: SlackApi }): Promise<ProcessBot> {
+export async function startProcessBot(options: { config: string; prefix: string; slack: { apiUrl: string }; env?: Record<string, string> }): Promise<ProcessBot> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-escalation-'));
   const configFile = join(dir, 'firebreak.yaml');
   writeFileSync(configFile, options.config);
@@ -85,6 +85,7 @@ export async function startProcessBot(options: { config: string; prefix: string;
       FIREBREAK_CONFIG: configFile,
       FIREBREAK_REDIS_PREFIX: options.prefix,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+      ...options.env,
     },
   });
   let output = '';
@@ -93,7 +94,7 @@ export async function startProcessBot(options: { config: string; prefix: string;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('bot ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 30_000);
+    await waitFor('bot ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`bot did not start: ${String(error)}\n${output}`);

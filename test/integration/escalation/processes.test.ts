@@ -5,7 +5,7 @@ import { deleteKeys, redisUrl, sleep, waitFor } from '../../helpers/harness';
 import { FORM, postSigned, selectValue, textValue, viewSubmission } from '../../helpers/slack';
 import { startProcessBot, startSlackApi, type ProcessBot, type SlackApi } from './process-bot';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000); // real processes, each compiling TypeScript at start: slow on a busy machine
 
 const CONFIG = `
 services:

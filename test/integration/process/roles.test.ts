@@ -18,7 +18,7 @@ describe('FIREBREAK_ROLE: web and worker processes on one Redis', () => {
     const web = await startHarness({ config: CONFIG, env: { FIREBREAK_ROLE: 'web' }, slack });
     running.push(web);
 
-    expect((await fetch(`${web.url}/readyz`)).status).toBe(200);
+    await waitFor('web ready', async () => (await fetch(`${web.url}/readyz`)).status === 200);
     const answer = await postWebhook(web.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1) });
     expect(answer.status).toBe(202);
     // Stored by the web process, its digest job waiting past its due time: no worker, no card.
@@ -33,7 +33,7 @@ describe('FIREBREAK_ROLE: web and worker processes on one Redis', () => {
 
     // The worker answers its probes and metrics, and nothing a sender or Slack could reach.
     expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
+    await waitFor('worker ready', async () => (await fetch(`${worker.url}/readyz`)).status === 200);
     expect((await fetch(`${worker.url}/metrics`)).status).toBe(200);
     expect((await postWebhook(worker.url, 'alert', { service: 'checkout', name: 'X', startsAt: minutesAgo(1) })).status).toBe(404);
     expect((await fetch(`${worker.url}/slack/events`, { method: 'POST' })).status).toBe(404);

@@ -4,7 +4,6 @@ import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/esca
 import { ESCALATION_ACTIONS, parseEscalationButtonValue, type EscalationButtonValue } from '../../../../blocks/escalation-ids';
 import { updateIncidentModal } from '../../../../blocks/incident-modals';
 import { channelLink } from '../../../../blocks/text';
-import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -19,17 +18,8 @@ function escalationButton(deps: SlackDeps, run: ButtonHandler) {
     await ack();
     const button = buttonSchema.safeParse(action);
     const value = button.success ? parseEscalationButtonValue(button.data.value) : undefined;
-    let text: string | undefined;
-    if (!value) {
-      text = 'This button does not belong to an incident I know.';
-    } else {
-      try {
-        text = await run(value, args);
-      } catch (error) {
-        deps.logger.error({ err: error, incidentId: value.incidentId }, 'escalation button failed');
-        text = error instanceof FirebreakError ? `Could not do that: ${error.message}` : 'Something went wrong; it has been logged. Please try again.';
-      }
-    }
+    // A failure of `run` is logged and told to the clicker by the error sink (error-sink.ts).
+    const text = value ? await run(value, args) : 'This button does not belong to an incident I know.';
     if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
   };
 }

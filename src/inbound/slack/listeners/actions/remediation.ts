@@ -47,22 +47,16 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
       await tell('This button is not one I can act on (it may come from an older version of Firebreak). Use `/incident rollback` instead.');
       return;
     }
-    let outcome: RequestOutcome;
-    try {
-      outcome = await deps.remediation.request({
-        kind,
-        service: value.service,
-        deployId: value.deployId || undefined,
-        flagKey: value.flagKey,
-        context: value.context,
-        actor: body.user.id,
-        thread,
-      });
-    } catch (error) {
-      logger.error(error);
-      await tell('Something went wrong before the action could be queued, so nothing was started. It has been logged; please try again.');
-      return;
-    }
+    // A failure here is logged and told to the clicker by the error sink (error-sink.ts).
+    const outcome: RequestOutcome = await deps.remediation.request({
+      kind,
+      service: value.service,
+      deployId: value.deployId || undefined,
+      flagKey: value.flagKey,
+      context: value.context,
+      actor: body.user.id,
+      thread,
+    });
     if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason));
     else if (outcome.outcome === 'already') await tell(alreadyStartedText(outcome.record, outcome.elsewhere));
     // The job is queued; if this post fails the worker posts the status message itself.

@@ -2,7 +2,6 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { listText, statusText, textBlocks, timelineText } from '../../../../blocks/incident-messages';
 import { resolveIncidentModal, startIncidentModal, updateIncidentModal } from '../../../../blocks/incident-modals';
 import { severityIdSchema, type Incident } from '../../../../domain/incidents/model';
-import { FirebreakError } from '../../../../lib/errors';
 import type { SlackDeps } from '../../deps';
 import { HELP_TEXT, parseUserMention } from '../../text';
 import { escalationSubcommands } from './escalation';
@@ -96,28 +95,17 @@ export function incidentCommand(deps: SlackDeps) {
     help: async () => HELP_TEXT,
   };
 
-  return async ({ command, ack, client, respond, logger }: CommandArgs): Promise<void> => {
+  return async ({ command, ack, client }: CommandArgs): Promise<void> => {
     const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     const subcommand = subcommands[name.toLowerCase()];
     if (!subcommand) {
       await ack({ response_type: 'ephemeral', text: `I don't know \`/incident ${name}\`.\n\n${HELP_TEXT}` });
       return;
     }
-    let acknowledged = false;
-    const ackOnce: CommandArgs['ack'] = async (response) => {
-      acknowledged = true;
-      await ack(response);
-    };
-    try {
-      const incident = await incidents.findByChannel(command.channel_id);
-      const rest = command.text.trim().slice(name.length).trim();
-      const text = await subcommand({ args, rest, incident, command, client }, ackOnce);
-      if (text !== undefined) await ackOnce({ response_type: 'ephemeral', ...textBlocks(text) });
-    } catch (error) {
-      logger.error(error);
-      const text = error instanceof FirebreakError ? `Could not do that: ${error.message}` : 'Something went wrong; it has been logged. Please try again.';
-      if (acknowledged) await respond({ response_type: 'ephemeral', text });
-      else await ackOnce({ response_type: 'ephemeral', text });
-    }
+    // A failure is acknowledged, logged and told to the person by the error sink (error-sink.ts).
+    const incident = await incidents.findByChannel(command.channel_id);
+    const rest = command.text.trim().slice(name.length).trim();
+    const text = await subcommand({ args, rest, incident, command, client }, ack);
+    if (text !== undefined) await ack({ response_type: 'ephemeral', ...textBlocks(text) });
   };
 }

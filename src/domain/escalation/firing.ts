@@ -98,7 +98,7 @@ export class TimerFiring {
     if (!(await this.stillOpen(incident.id))) return skipped('the incident was resolved meanwhile');
 
     for (const user of users) await store.once(incident.id, timerStep(timer, `dm-${user}`), () => notifier.directMessage(user, notice));
-    if (timer.round === 0 && announcedInChannel(level, reason)) {
+    if (timer.round === 0 && announcedInChannel(level, reason, incident.service)) {
       await store.once(incident.id, timerStep(timer, 'channel'), () => notifier.escalationLine(notice));
     }
     const text =

@@ -81,10 +81,12 @@ export function timerReason(policy: EscalationPolicy, level: EscalationLevel, se
 /**
  * Whether reaching a level is said in the incident channel. Level 1 with no delay is the page that
  * opens the incident (its people are invited to the channel): timeline only. A level nobody is
- * configured for pages nobody: the channel is told who could not be paged.
+ * configured for pages nobody: the channel of a service's incident is told who could not be paged
+ * (an incident with no service has no ladder to configure: timeline only).
  */
-export function announcedInChannel(level: EscalationLevel, reason: EscalationReason): boolean {
-  return level.notify.length === 0 || !(level.level === 1 && reason.kind === 'opened');
+export function announcedInChannel(level: EscalationLevel, reason: EscalationReason, service?: string): boolean {
+  if (level.notify.length === 0) return service !== undefined;
+  return !(level.level === 1 && reason.kind === 'opened');
 }
 
 /** The ladder's anchor: the reopening time, or the incident's start. */

@@ -121,8 +121,9 @@ describe('escalation policy', () => {
     expect(announcedInChannel({ level: 1, after: 0, notify: ['U0A'] }, { kind: 'opened' })).toBe(false);
     expect(announcedInChannel({ level: 1, after: 0, notify: ['U0A'] }, { kind: 'manual', by: 'U0B' })).toBe(true);
     expect(announcedInChannel({ level: 2, after: MIN, notify: ['U0A'] }, { kind: 'elapsed', after: MIN })).toBe(true);
-    expect(announcedInChannel({ level: 2, after: MIN, notify: [] }, { kind: 'elapsed', after: MIN })).toBe(true);
-    expect(announcedInChannel({ level: 1, after: 0, notify: [] }, { kind: 'opened' })).toBe(true);
+    expect(announcedInChannel({ level: 2, after: MIN, notify: [] }, { kind: 'elapsed', after: MIN }, 'checkout')).toBe(true);
+    expect(announcedInChannel({ level: 1, after: 0, notify: [] }, { kind: 'opened' }, 'checkout')).toBe(true);
+    expect(announcedInChannel({ level: 2, after: MIN, notify: [] }, { kind: 'elapsed', after: MIN })).toBe(false);
   });
 
   it('knows the current level and which acknowledgements silence a level', () => {

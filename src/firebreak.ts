@@ -31,11 +31,13 @@ import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
+import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface FirebreakOptions {
   env: Env;
@@ -129,6 +131,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     refusals,
   });
 
+  const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+
   const workers: Worker[] = [];
   const readiness = [
     // Every connection must be up: commands, job producers (fail fast) and workers (blocking).
@@ -143,7 +147,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   let client: WebClient;
   if (serveTraffic && missing.length === 0) {
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall };
+    const offers = new RemediationOfferStore(redis, keys, config.retention);
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -169,12 +174,13 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);
     const refused = refusals.record.bind(refusals);
     const publisher = new SlackIncidentPublisher({ client, repository, incidents, directory, steps, refused, content, config, logger });
-    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror], logger }));
+    workers.push(startIncidentEventWorker({ ...queueSettings, handlers: [publisher, escalation.service, remediation.offer, guard.incidentReports, oncall.mirror, drills.drills], logger }));
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
+    workers.push(drills.startWorker());
     for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
@@ -217,6 +223,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        drills.close(),
         oncall.close(),
       ]);
       // Workers hold their own (blocking) connections; drop them too or they reconnect forever.

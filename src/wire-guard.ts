@@ -23,6 +23,7 @@ import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/qu
 import { SlackGuardNotifier } from './outbound/slack/guard-notifier';
 import { RedisGuardStore } from './outbound/store/guard-store';
 import { RedisMetricSamples } from './outbound/store/metric-samples';
+import { RemediationOfferStore } from './outbound/store/remediation-offers';
 
 export interface GuardWiring {
   /** Deploy intake's watcher; also describes guard contexts for remediation. */
@@ -76,7 +77,7 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
   const responder = new GuardResponder({
     store,
     catalog,
-    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets }),
+    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets, offers: new RemediationOfferStore(redis, keys, config.retention) }),
     remediation: options.remediation,
     incidents,
     deploys: options.deploys,

@@ -76,7 +76,7 @@ export function wireIntake(options: {
       const flow = new AlertDigestFlow({
         pending: digests,
         cards: new RedisAlertCards(redis, keys),
-        notifier: new SlackAlertNotifier({ client: options.client(), rollbackTargets: policy.rollbackTargets }),
+        notifier: new SlackAlertNotifier({ client: options.client(), rollbackTargets: policy.rollbackTargets, redis, keys, retentionMs: config.retention }),
         steps: new RedisSteps(redis, keys.alertStep, { ...options.refusals?.serviceSteps, leaseMs: DIGEST_STEP_LEASE_MS }),
         alerts,
         repository,
@@ -84,7 +84,8 @@ export function wireIntake(options: {
         verdict,
         describeVerdict: verdictSummary,
         policy: {
-          channelFor: (service) => config.services[service]?.channel ?? config.announcements,
+          channelFor: (service) => (Object.hasOwn(config.services, service) ? config.services[service]!.channel : undefined),
+          testChannel: config.alerts.testChannel ?? config.announcements,
           autoStart: config.alerts.autoStart,
           peopleFor: (service) => {
             const settings = config.services[service];

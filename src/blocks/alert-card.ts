@@ -1,16 +1,24 @@
+import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import type { AlertState } from '../domain/alerts/model';
 import type { Suspect, Verdict } from '../domain/correlation';
 import { INCIDENT_ACTIONS } from './ids';
-import { utcTime, type SlackMessage } from './incident-messages';
+import { utcTime } from './incident-messages';
 import { remediationButtons } from './remediation';
-import { context, escapeMrkdwn, plain, section, truncate } from './text';
+import { context, EMPTY, joinMd, LIMITS, link, md, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
-/** What the Start incident button carries. */
-export interface StartFromAlertValue {
-  service: string;
-  fingerprint: string;
+/**
+ * What the Start incident button carries: the alert's fingerprint, or when that would not fit in a
+ * button value (2000 characters), `ref` — its sha256, which the alert publisher stores next to the card.
+ */
+export type StartFromAlertValue = { service: string; fingerprint: string } | { ref: string };
+
+export const alertRef = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
+
+export function startFromAlertValue(alert: Pick<AlertState, 'service' | 'fingerprint'>): string {
+  const full = JSON.stringify({ service: alert.service, fingerprint: alert.fingerprint } satisfies StartFromAlertValue);
+  return full.length <= LIMITS.buttonValue ? full : JSON.stringify({ ref: alertRef(alert.fingerprint) } satisfies StartFromAlertValue);
 }
 
 export interface AlertCounts {
@@ -22,25 +30,25 @@ export interface AlertCounts {
 
 const STRENGTH_TEXT = { strong: 'Strong suspect', possible: 'Possible suspect' } as const;
 
-export function suspectLine(suspect: Suspect): string {
+export function suspectLine(suspect: Suspect): Mrkdwn {
   const { deploy } = suspect;
-  const from = deploy.previousVersion ? ` (from ${deploy.previousVersion})` : '';
-  const via = suspect.viaDependency ? ` — a dependency of this service` : '';
-  const link = deploy.url ? ` · <${deploy.url}|deploy>` : '';
+  const from = deploy.previousVersion ? md` (from ${deploy.previousVersion})` : EMPTY;
+  const via = suspect.viaDependency ? md` — a dependency of this service` : EMPTY;
+  const url = deploy.url ? md` · ${link(deploy.url, 'deploy')}` : EMPTY;
   const age = formatDistanceStrict(0, suspect.ageMs);
-  const actor = deploy.actor ? ` by ${escapeMrkdwn(deploy.actor)}` : '';
-  const changes = suspect.changes.text ? `\n   changes: ${escapeMrkdwn(suspect.changes.text)}` : '';
-  return `*${STRENGTH_TEXT[suspect.strength]}:* ${deploy.service} *${escapeMrkdwn(deploy.version)}*${from}, ${deploy.strategy}, ${deploy.status}, deployed ${age} before the alert${actor}${via}${link}${changes}`;
+  const actor = deploy.actor ? md` by ${deploy.actor}` : EMPTY;
+  const changes = suspect.changes.text ? md`\n   changes: ${suspect.changes.text}` : EMPTY;
+  return md`*${STRENGTH_TEXT[suspect.strength]}:* ${deploy.service} *${deploy.version}*${from}, ${deploy.strategy}, ${deploy.status}, deployed ${age} before the alert${actor}${via}${url}${changes}`;
 }
 
 /** The verdict in words: suspects and the quick-diagnosis reading, or the "not a regression" advice. */
-export function verdictText(verdict: Verdict): string {
+export function verdictText(verdict: Verdict): Mrkdwn {
   if (verdict.kind === 'none') {
-    return [`*Not a regression:* no deploy of this service or its dependencies in the 2 hours before the alert.`, ...verdict.advice.map((a) => `• ${escapeMrkdwn(a)}`)].join('\n');
+    return joinMd([md`*Not a regression:* no deploy of this service or its dependencies in the 2 hours before the alert.`, ...verdict.advice.map((a) => md`• ${a}`)]);
   }
   const lines = verdict.suspects.slice(0, 3).map(suspectLine);
-  for (const d of verdict.diagnosis) lines.push(`:mag: ${escapeMrkdwn(d.reading)} → likely *${escapeMrkdwn(d.likelyCause)}*`);
-  return lines.join('\n');
+  for (const d of verdict.diagnosis) lines.push(md`:mag: ${d.reading} → likely *${d.likelyCause}*`);
+  return joinMd(lines);
 }
 
 /** A one-line verdict for an incident's origin and timeline. */
@@ -51,11 +59,11 @@ export function verdictSummary(verdict: Verdict): string {
   return `${STRENGTH_TEXT[top.strength]}: ${top.deploy.service} ${top.deploy.version}${from}, deployed ${formatDistanceStrict(0, top.ageMs)} before the alert`;
 }
 
-export function countsText(counts: AlertCounts): string {
+export function countsText(counts: AlertCounts): Mrkdwn {
   const names = Object.entries(counts.byName)
     .slice(0, 8)
-    .map(([name, c]) => `${escapeMrkdwn(name)}: ${c.firing} firing, ${c.resolved} resolved`);
-  return [`*${counts.firing} firing · ${counts.resolved} resolved*`, ...names].join('\n');
+    .map(([name, c]) => md`${name}: ${c.firing} firing, ${c.resolved} resolved`);
+  return joinMd([md`*${counts.firing} firing · ${counts.resolved} resolved*`, ...names]);
 }
 
 /** Rollback and Disable flag for the top suspect (when it is a deploy of this service or a dependency). */
@@ -71,28 +79,26 @@ function suspectRemediation(verdict: Verdict, alert: AlertState, rollbackTargets
 export function alertCard(input: { alert: AlertState; verdict: Verdict; counts: AlertCounts; rollbackTargets: Record<string, number> }): SlackMessage {
   const { alert, verdict, counts } = input;
   const icon = alert.state === 'resolved' && counts.firing === 0 ? ':white_check_mark:' : ':rotating_light:';
-  const headline = `${icon} *${escapeMrkdwn(alert.name)}* on *${alert.service}* (${alert.severity})${alert.environment ? ` in ${alert.environment}` : ''}`;
+  const headline = md`${icon} *${alert.name}* on *${alert.service}* (${alert.severity})${alert.environment ? md` in ${alert.environment}` : EMPTY}`;
   const details = [
-    alert.summary ? escapeMrkdwn(alert.summary) : undefined,
-    `started ${utcTime(alert.startsAt)}${alert.value !== undefined ? ` · value ${alert.value}` : ''}${alert.url ? ` · <${alert.url}|source>` : ''}`,
-  ].filter(Boolean);
-  const value: StartFromAlertValue = { service: alert.service, fingerprint: alert.fingerprint };
+    ...(alert.summary ? [md`${alert.summary}`] : []),
+    md`started ${utcTime(alert.startsAt)}${alert.value !== undefined ? md` · value ${alert.value}` : EMPTY}${alert.url ? md` · ${link(alert.url, 'source')}` : EMPTY}`,
+  ];
   const blocks: KnownBlock[] = [
-    section(`${headline}\n${details.join('\n')}`),
+    section(joinMd([headline, ...details])),
     section(verdictText(verdict)),
     context(countsText(counts)),
     {
       type: 'actions',
       block_id: 'alert_card_actions',
-      elements: [{ type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, text: plain('Start incident'), style: 'primary', value: JSON.stringify(value) }],
+      elements: [{ type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, text: plain('Start incident'), style: 'primary', value: startFromAlertValue(alert) }],
     },
     ...suspectRemediation(verdict, alert, input.rollbackTargets),
   ];
-  return { text: truncate(`${alert.name} on ${alert.service}: ${verdictSummary(verdict)}`, 3000), blocks };
+  return slackMessage(md`${alert.name} on ${alert.service}: ${verdictSummary(verdict)}`, blocks);
 }
 
 /** The one thread message in an incident channel that keeps the service's alerts counted. */
 export function incidentAlertsMessage(service: string, counts: AlertCounts): SlackMessage {
-  const text = `:bell: Alerts for *${service}* since this incident opened\n${countsText(counts)}`;
-  return { text: truncate(text, 3000), blocks: [section(text)] };
+  return slackMessage(md`:bell: Alerts for *${service}* since this incident opened\n${countsText(counts)}`);
 }

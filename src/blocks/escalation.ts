@@ -1,15 +1,25 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
-import { levelName, reasonText, targetsText } from '../domain/escalation/describe';
-import type { Acknowledgement, LevelNotice, PostmortemNotice, UpdateReminderNotice } from '../domain/escalation/model';
+import { levelName, reasonText } from '../domain/escalation/describe';
+import type { Acknowledgement, EscalationLevel, EscalationReason, LevelNotice, PostmortemNotice, UpdateReminderNotice } from '../domain/escalation/model';
 import type { AcknowledgeResult, EscalateResult } from '../domain/escalation/service';
 import type { Incident } from '../domain/incidents/model';
 import { humanDuration } from '../lib/human-duration';
 import { ESCALATION_ACTIONS, ESCALATION_BLOCKS, escalationButtonValue } from './escalation-ids';
-import { utcTime, type RenderTemplate, type SlackMessage } from './incident-messages';
-import { channelLink, context, escapeMrkdwn, mention, plain, section } from './text';
+import { utcTime, type RenderTemplate } from './incident-messages';
+import { channelLink, context, joinMd, md, mention, mentionTarget, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
-const channelOf = (incident: Incident) => (incident.channelId ? channelLink(incident.channelId) : `#${incident.channelName}`);
+const channelOf = (incident: Incident) => channelLink(incident.channelId ?? incident.channelName);
+
+/** The domain's words, with the mentions built here (validated ids) and every other part escaped. */
+const targetsMd = (level: EscalationLevel): Mrkdwn =>
+  level.notify.length > 0 ? joinMd(level.notify.map(mentionTarget), ', ') : md`nobody is configured for this level`;
+const reasonMd = (reason: EscalationReason): Mrkdwn =>
+  reason.kind === 'manual'
+    ? md`escalated by ${mention(reason.by)}`
+    : reason.kind === 'data-loss'
+      ? md`data loss risk flagged by ${mention(reason.by)}`
+      : md`${reasonText(reason)}`;
 
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
   return { type: 'button' as const, text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
@@ -37,41 +47,37 @@ export function escalationDirectMessage(notice: LevelNotice, render: RenderTempl
   const { incident, level, round, now } = notice;
   const text = render('escalation-dm', {
     level: level.level,
-    title: escapeMrkdwn(incident.title),
+    title: incident.title,
     severity: incident.severity,
     service: incident.service,
     age: formatDistanceStrict(now, new Date(incident.createdAt)),
     commander: mention(incident.commanderId),
-    reason: `${levelName(level)}, ${reasonText(notice.reason)}`,
-    latestUpdate: notice.latestUpdate ? escapeMrkdwn(notice.latestUpdate) : undefined,
+    reason: md`${levelName(level)}, ${reasonMd(notice.reason)}`,
+    latestUpdate: notice.latestUpdate || undefined,
     channel: channelOf(incident),
   });
-  const note = round > 0 ? `Reminder ${round}: nobody has acknowledged this level yet.` : `${incident.id} · opened ${utcTime(incident.createdAt)}`;
-  return {
-    text: round > 0 ? `Reminder ${round}: ${text}` : text,
-    blocks: [section(text), context(note), levelButtons(notice, true)],
-  };
+  const note = round > 0 ? md`Reminder ${round}: nobody has acknowledged this level yet.` : md`${incident.id} · opened ${utcTime(incident.createdAt)}`;
+  return slackMessage(round > 0 ? md`Reminder ${round}: ${text}` : text, [section(text), context(note), levelButtons(notice, true)]);
 }
 
 /** The line in the incident channel when a level is reached. */
 export function escalationChannelMessage(notice: LevelNotice, render: RenderTemplate): SlackMessage {
   if (notice.level.notify.length === 0) {
-    const where = notice.incident.service ? ` in ${escapeMrkdwn(notice.incident.service)}'s escalation` : '';
-    const text = `:warning: Could not page ${levelName(notice.level)}: nobody is configured for it${where} — ${reasonText(notice.reason)}. Page them by hand.`;
-    return { text, blocks: [section(text), levelButtons(notice, false)] };
+    const where = notice.incident.service ? md` in ${notice.incident.service}'s escalation` : md``;
+    const text = md`:warning: Could not page ${levelName(notice.level)}: nobody is configured for it${where} — ${reasonMd(notice.reason)}. Page them by hand.`;
+    return slackMessage(text, [section(text), levelButtons(notice, false)]);
   }
   const text = render('escalation-channel', {
     level: notice.level.level,
-    targets: targetsText(notice.level),
-    reason: reasonText(notice.reason),
+    targets: targetsMd(notice.level),
+    reason: reasonMd(notice.reason),
     age: formatDistanceStrict(notice.now, new Date(notice.incident.createdAt)),
   });
-  return { text, blocks: [section(text), levelButtons(notice, false)] };
+  return slackMessage(text, [section(text), levelButtons(notice, false)]);
 }
 
 export function acknowledgedMessage(level: number, ack: Acknowledgement): SlackMessage {
-  const text = `:white_check_mark: ${mention(ack.by)} acknowledged escalation level ${level}; its reminders stop.`;
-  return { text, blocks: [section(text)] };
+  return slackMessage(md`:white_check_mark: ${mention(ack.by)} acknowledged escalation level ${level}; its reminders stop.`);
 }
 
 /** "@ic, no update for 20 minutes" with a Post update button that opens the update modal. */
@@ -82,13 +88,10 @@ export function updateReminderMessage(notice: UpdateReminderNotice, render: Rend
     interval: humanDuration(notice.interval),
   });
   const value = escalationButtonValue({ incidentId: notice.incident.id, level: 0, epoch: notice.epoch });
-  return {
-    text,
-    blocks: [
-      section(text),
-      { type: 'actions', block_id: ESCALATION_BLOCKS.reminderActions, elements: [button('Post update', ESCALATION_ACTIONS.postUpdate, value, 'primary')] },
-    ],
-  };
+  return slackMessage(text, [
+    section(text),
+    { type: 'actions', block_id: ESCALATION_BLOCKS.reminderActions, elements: [button('Post update', ESCALATION_ACTIONS.postUpdate, value, 'primary')] },
+  ]);
 }
 
 /** At resolve (announcement) and a day later unless scheduled (reminder). */
@@ -96,43 +99,41 @@ export function postmortemMessage(notice: PostmortemNotice, render: RenderTempla
   const { incident } = notice;
   const text = render('postmortem-reminder', {
     commander: mention(incident.commanderId),
-    title: escapeMrkdwn(incident.title),
+    title: incident.title,
     severity: incident.severity,
     dueAt: utcTime(notice.dueAt.toISOString()),
   });
-  const lead = notice.kind === 'reminder' ? 'Reminder: ' : `${incident.id} resolved (${channelOf(incident)}). `;
-  return {
-    text: `${lead}${text}`,
-    blocks: [section(`${lead}${text}`), context('Once it is on the calendar: `/incident postmortem scheduled` (in the incident channel) stops the reminder.')],
-  };
+  const lead = notice.kind === 'reminder' ? md`Reminder: ` : md`${incident.id} resolved (${channelOf(incident)}). `;
+  const full = md`${lead}${text}`;
+  return slackMessage(full, [section(full), context(md`Once it is on the calendar: \`/incident postmortem scheduled\` (in the incident channel) stops the reminder.`)]);
 }
 
-export function acknowledgeReplyText(result: AcknowledgeResult, incidentId: string): string {
+export function acknowledgeReplyText(result: AcknowledgeResult, incidentId: string): Mrkdwn {
   switch (result.kind) {
     case 'acknowledged':
-      return `You acknowledged escalation level ${result.level} of ${incidentId}; its reminders stop.`;
+      return md`You acknowledged escalation level ${result.level} of ${incidentId}; its reminders stop.`;
     case 'already':
-      return `Level ${result.level} of ${incidentId} was already acknowledged by ${mention(result.ack.by)}.`;
+      return md`Level ${result.level} of ${incidentId} was already acknowledged by ${mention(result.ack.by)}.`;
     case 'nothing-yet':
-      return `No escalation level of ${incidentId} has been notified yet.`;
+      return md`No escalation level of ${incidentId} has been notified yet.`;
     case 'resolved':
-      return `${incidentId} is resolved; there is nothing to acknowledge.`;
+      return md`${incidentId} is resolved; there is nothing to acknowledge.`;
     case 'stale':
-      return `${incidentId} was reopened since this message; acknowledge the new notification instead.`;
+      return md`${incidentId} was reopened since this message; acknowledge the new notification instead.`;
   }
 }
 
-export function escalateReplyText(result: EscalateResult, incidentId: string): string {
+export function escalateReplyText(result: EscalateResult, incidentId: string): Mrkdwn {
   switch (result.kind) {
     case 'escalating':
-      return `Escalating ${incidentId} to ${levelName(result.level)} now: ${targetsText(result.level)}.`;
+      return md`Escalating ${incidentId} to ${levelName(result.level)} now: ${targetsMd(result.level)}.`;
     case 'already':
-      return `Level ${result.level} of ${incidentId} has already been notified.`;
+      return md`Level ${result.level} of ${incidentId} has already been notified.`;
     case 'top':
-      return `${incidentId} is already at the highest escalation level (${result.level}).`;
+      return md`${incidentId} is already at the highest escalation level (${result.level}).`;
     case 'resolved':
-      return `${incidentId} is resolved; there is nothing to escalate.`;
+      return md`${incidentId} is resolved; there is nothing to escalate.`;
     case 'stale':
-      return `${incidentId} was reopened since this message; use \`/incident escalate\` in its channel.`;
+      return md`${incidentId} was reopened since this message; use \`/incident escalate\` in its channel.`;
   }
 }

@@ -25,7 +25,7 @@ function textInput(blockId: string, label: string, options: { initial?: string; 
       type: 'plain_text_input' as const,
       action_id: INPUT_ACTION,
       multiline: options.multiline ?? false,
-      ...(options.initial ? { initial_value: options.initial } : {}),
+      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? 3000) } : {}),
       ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
       ...(options.max ? { max_length: options.max } : {}),
     },
@@ -34,6 +34,21 @@ function textInput(blockId: string, label: string, options: { initial?: string; 
 
 function option(value: string, text: string, description?: string) {
   return { value, text: plain(truncate(text, 75)), ...(description ? { description: plain(truncate(description, 75)) } : {}) };
+}
+
+/** private_metadata holds 3000 characters: long outside texts are cut, a fingerprint too long is left out. */
+function startMetadata(metadata: StartModalMetadata): string {
+  const origin = metadata.origin && {
+    ...metadata.origin,
+    ...(metadata.origin.alertName ? { alertName: truncate(metadata.origin.alertName, 200) } : {}),
+    ...(metadata.origin.verdict ? { verdict: truncate(metadata.origin.verdict, 600) } : {}),
+  };
+  for (const drop of [[], ['alertFingerprint'], ['alertFingerprint', 'suspectDeployId']]) {
+    const kept = origin ? Object.fromEntries(Object.entries(origin).filter(([key]) => !drop.includes(key))) : undefined;
+    const text = JSON.stringify({ ...metadata, ...(kept ? { origin: kept } : {}) });
+    if (text.length <= 3000) return text;
+  }
+  return JSON.stringify({ channelId: metadata.channelId });
 }
 
 export function startIncidentModal(input: {
@@ -48,12 +63,13 @@ export function startIncidentModal(input: {
 }): View {
   const severityOptions = SEVERITY_IDS.map((id) => option(id, `${id} — ${input.severities[id].label}`, input.severities[id].definition));
   const initialSeverity = severityOptions.find((o) => o.value === (input.severity ?? 'P2'));
-  const serviceOptions = input.services.map((s) => option(s, s));
+  // Option values hold at most 150 characters and a menu 100 options.
+  const serviceOptions = input.services.filter((s) => s.length <= 150 && !/[\u0000-\u001f]/.test(s)).slice(0, 100).map((s) => option(s, s));
   const initialService = serviceOptions.find((o) => o.value === input.service);
   return {
     type: 'modal',
     callback_id: INCIDENT_VIEWS.start,
-    private_metadata: JSON.stringify(input.metadata),
+    private_metadata: startMetadata(input.metadata),
     title: plain('Start an incident'),
     submit: plain('Start incident'),
     close: plain('Cancel'),

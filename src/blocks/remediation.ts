@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
 import type { Deploy } from '../domain/deploys/model';
-import { REMEDIATION_ACTIONS, type RemediationButtonValue } from './remediation-ids';
-import { mrkdwn, plain, truncate } from './text';
+import { REMEDIATION_ACTIONS, type RemediationButtonRef, type RemediationButtonValue, type RemediationOffer } from './remediation-ids';
+import { LIMITS, md, mrkdwn, plain, truncate, type Mrkdwn } from './text';
 
 /**
  * The Rollback and Disable flag buttons: the one place that builds them, for alert cards, incident
@@ -22,29 +23,58 @@ export interface RemediationButtonOptions {
   rollbackTargetText?: string;
 }
 
-/** Slack limits: button text 75, dialog title 100, dialog text 300, value 2000. */
-const value = (payload: RemediationButtonValue) => truncate(JSON.stringify(payload), 2000);
+/** The offer id: the same payload always gets the same id, so re-rendering a card re-saves the same offer. */
+export const offerId = (payload: RemediationButtonValue) => createHash('sha256').update(JSON.stringify(payload)).digest('hex').slice(0, 32);
 
-function dialog(title: string, text: string, confirm: string): ConfirmationDialog {
-  return { title: plain(truncate(title, 100)), text: mrkdwn(truncate(text, 300)), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
+/** What each button built here stands for, until its message is posted and the offers saved. */
+const offered = new WeakMap<object, RemediationOffer>();
+
+/** The button's value is the offer id alone; the payload is remembered for `offersIn`. */
+function withOffer(button: Button, payload: RemediationButtonValue): Button {
+  const id = offerId(payload);
+  const ref: RemediationButtonRef = { offer: id };
+  const built = { ...button, value: truncate(JSON.stringify(ref), LIMITS.buttonValue) };
+  offered.set(built, { id, payload });
+  return built;
+}
+
+/**
+ * Every remediation offer in a message's blocks (actions blocks and their buttons): the publisher
+ * saves these before posting, so a click finds what the server rendered and nothing else.
+ */
+export function offersIn(blocks: readonly unknown[]): RemediationOffer[] {
+  const found: RemediationOffer[] = [];
+  for (const block of blocks) {
+    const elements = (block as { type?: string; elements?: unknown[] }).elements;
+    if ((block as { type?: string }).type !== 'actions' || !Array.isArray(elements)) continue;
+    for (const element of elements) {
+      const offer = typeof element === 'object' && element !== null ? offered.get(element) : undefined;
+      if (offer) found.push(offer);
+    }
+  }
+  return found;
+}
+
+function dialog(title: string, text: Mrkdwn, confirm: string): ConfirmationDialog {
+  return { title: plain(title, LIMITS.confirmTitle), text: mrkdwn(text, LIMITS.confirmText), confirm: plain(confirm), deny: plain('Cancel'), style: 'danger' };
 }
 
 export function rollbackButton(deploy: Deploy, context: RemediationContextRef, targetText?: string): Button {
   const from = deploy.version;
   const to = deploy.previousVersion ?? '?';
-  const target = targetText ? ` Runbook target: under ${targetText}.` : '';
-  return {
+  const target = targetText ? md` Runbook target: under ${targetText}.` : md``;
+  const button: Button = {
     type: 'button',
     action_id: REMEDIATION_ACTIONS.rollback,
-    text: plain(truncate(`Rollback to ${to}`, 75)),
+    text: plain(`Rollback to ${to}`, LIMITS.buttonText),
     style: 'danger',
-    value: value({ service: deploy.service, deployId: deploy.id, context }),
     confirm: dialog(
       `Roll back ${deploy.service}?`,
-      `Roll *${deploy.service}* back in *${deploy.environment}*: *${from}* → *${to}* (${deploy.strategy}).${target}`,
+      md`Roll *${deploy.service}* back in *${deploy.environment}*: *${from}* → *${to}* (${deploy.strategy}).${target}`,
       'Roll back',
     ),
   };
+  return withOffer(button, { service: deploy.service, deployId: deploy.id, context });
 }
 
 export interface FlagTarget {
@@ -56,18 +86,18 @@ export interface FlagTarget {
 }
 
 export function disableFlagButton(flag: FlagTarget, context: RemediationContextRef, index = 0): Button {
-  return {
+  const button: Button = {
     type: 'button',
     action_id: index === 0 ? REMEDIATION_ACTIONS.disableFlag : `${REMEDIATION_ACTIONS.disableFlag}-${index}`,
-    text: plain(truncate(`Disable flag ${flag.flagKey}`, 75)),
+    text: plain(`Disable flag ${flag.flagKey}`, LIMITS.buttonText),
     style: 'danger',
-    value: value({ service: flag.service, deployId: flag.deployId, context, flagKey: flag.flagKey }),
     confirm: dialog(
       `Disable flag ${flag.flagKey}?`,
-      `Turn *${flag.flagKey}* off for *${flag.service}* in *${flag.environment}*.`,
+      md`Turn *${flag.flagKey}* off for *${flag.service}* in *${flag.environment}*.`,
       'Disable flag',
     ),
   };
+  return withOffer(button, { service: flag.service, deployId: flag.deployId, context, flagKey: flag.flagKey });
 }
 
 /**

@@ -1,31 +1,56 @@
 import type { KnownBlock } from '@slack/types';
-import { SYSTEM_ACTOR } from '../domain/incidents/model';
+import { joinMd, splitLines, truncateMd, vouchedText, type Mrkdwn } from './mrkdwn';
 
-/** Slack's limit for a section's text. */
-const SECTION_LIMIT = 3000;
+export { channelLink, code, EMPTY, escapeMrkdwn, joinMd, link, md, mention, mentionTarget, Mrkdwn, slackDate, text, truncateMd } from './mrkdwn';
 
-export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+/** Slack's limits (Block Kit reference). */
+export const LIMITS = {
+  sectionText: 3000,
+  header: 150,
+  buttonText: 75,
+  buttonValue: 2000,
+  optionText: 75,
+  contextElements: 10,
+  blocks: 50,
+  messageText: 3000,
+  confirmTitle: 100,
+  confirmText: 300,
+  blockId: 255,
+} as const;
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** plain_text is shown as typed (no mentions, no links); it is still cut to the field's limit. */
+export const plain = (value: string, max: number = LIMITS.sectionText) => ({ type: 'plain_text' as const, text: truncate(value, max), emoji: true });
+export const mrkdwn = (value: Mrkdwn, max: number = LIMITS.sectionText) => ({ type: 'mrkdwn' as const, text: truncateMd(value, max).toString() });
+
+/** For plain text (ids, plain_text fields); mrkdwn is cut with truncateMd. */
+export function truncate(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
-export function section(text: string): KnownBlock {
-  return { type: 'section', text: mrkdwn(truncate(text, SECTION_LIMIT)) };
+export function section(value: Mrkdwn): KnownBlock {
+  return { type: 'section', text: mrkdwn(value) };
 }
 
-export function context(...texts: string[]): KnownBlock {
-  return { type: 'context', elements: texts.map((t) => mrkdwn(truncate(t, SECTION_LIMIT))) };
+export function context(...values: Mrkdwn[]): KnownBlock {
+  return { type: 'context', elements: values.slice(0, LIMITS.contextElements).map((v) => mrkdwn(v)) };
 }
 
-/** Firebreak itself (an automatic action) is named, not mentioned. */
-export const mention = (userId: string) => (userId === SYSTEM_ACTOR ? 'Firebreak' : `<@${userId}>`);
-export const channelLink = (channelId: string) => `<#${channelId}>`;
-/** Mention a user (U…/W…) or a user group (S…). */
-export const mentionTarget = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : mention(id));
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
 
-/** Slack's mrkdwn needs &, < and > escaped in text that came from people. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** A message: its notification text (mrkdwn, so escaped the same way) and at most 50 blocks. */
+export function slackMessage(value: Mrkdwn, blocks: KnownBlock[] = [section(value)]): SlackMessage {
+  return { text: truncateMd(value, LIMITS.messageText).toString(), blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** The message with `prefix` before its notification text, still within the limit (its text is already escaped mrkdwn). */
+export function withTextPrefix<M extends SlackMessage>(prefix: Mrkdwn, message: M): M {
+  return { ...message, text: truncateMd(joinMd([prefix, vouchedText(message)], ''), LIMITS.messageText).toString() };
+}
+
+/** Long text split into sections at line boundaries (timelines, runbooks). */
+export function textBlocks(value: Mrkdwn): SlackMessage {
+  return slackMessage(value, splitLines(value, 2900).map(section));
 }

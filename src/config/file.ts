@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { durationSchema } from '../lib/duration';
 import { ConfigError, type Issue } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
+import { alertsConfigSchema, argocdConfigSchema, environmentAliasesSchema } from './alerts';
 import { guardSchema } from './guard';
 import { ONCALL_TARGET_PATTERN, oncallSchema, pagerdutyServiceSchema, rotationReferenceIssues } from './oncall';
 import { flagsConfigSchema, rollbackConfigSchema } from './remediation';
@@ -34,21 +35,27 @@ export const serviceSchema = z.object({
   pagerduty: pagerdutyServiceSchema.optional(),
 });
 
+/**
+ * Tables looked up with words from outside (a webhook's service, a repository name) have no
+ * prototype: `constructor` or `__proto__` is simply not there.
+ */
+function lookupTable<T>(table: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, table);
+}
+
 export const configFileSchema = z
   .object({
     announcements: slackChannel.optional(),
     environment: z.string().default('production'),
     retention: durationSchema.default(30 * 86_400_000),
-    alerts: z
-      .object({
-        serviceLabel: z.string().default('service'),
-        autoStart: z
-          .object({ severities: z.array(z.string()).default(['critical']), suspect: z.enum(['strong', 'possible', 'any']).default('strong') })
-          .optional(),
-      })
-      .default({ serviceLabel: 'service' }),
-    github: z.object({ repositories: z.record(z.string(), z.string()).default({}) }).default({ repositories: {} }),
-    services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema).default({}),
+    alerts: alertsConfigSchema,
+    environmentAliases: environmentAliasesSchema,
+    argocd: argocdConfigSchema,
+    github: z.object({ repositories: z.record(z.string(), z.string()).default({}).transform(lookupTable) }).default({ repositories: {} }),
+    services: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'service names: lowercase letters, digits, - and _'), serviceSchema)
+      .default({})
+      .transform(lookupTable),
     oncall: oncallSchema,
   });
 
@@ -96,6 +103,14 @@ function crossReferenceIssues(document: unknown): Issue[] {
     if (typeof service !== 'string' || !(service in services))
       issues.push({ path: `github.repositories.${repository}`, message: `"${String(service)}" is not a configured service` });
   }
+  const applications = isRecord(document.argocd) && isRecord(document.argocd.applications) ? document.argocd.applications : {};
+  for (const [application, service] of Object.entries(applications)) {
+    if (typeof service !== 'string' || !(service in services))
+      issues.push({ path: `argocd.applications.${application}`, message: `"${String(service)}" is not a configured service` });
+  }
+  const catchAll = isRecord(document.alerts) ? document.alerts.catchAll : undefined;
+  if (catchAll !== undefined && (typeof catchAll !== 'string' || !(catchAll in services)))
+    issues.push({ path: 'alerts.catchAll', message: `"${String(catchAll)}" is not a configured service` });
   return issues;
 }
 

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { ContentError } from '../lib/errors';
 import { listMarkdown, readText, readYaml, type Reading } from './read';
+import { readDrills } from './drills';
 import { readRunbooks } from './runbooks';
+import type { DrillScenario } from '../domain/drills/model';
 import {
   checklistSchema,
   policySchema,
@@ -13,19 +15,23 @@ import {
   type SeverityId,
 } from './schema';
 import { checkTemplate, isTemplateId, renderTemplate, TEMPLATE_IDS, type TemplateId, type TemplateVars } from './templates';
+import type { Mrkdwn } from '../blocks/mrkdwn';
 
 /** `<repo>/runbook-content`, from src/content under ts-jest/tsx and from dist/content alike. */
 export const DEFAULT_CONTENT_DIR = path.resolve(__dirname, '../../runbook-content');
 
 /** Runbooks, message templates, severities, checklists and policy, validated and ready to use. */
 export interface Content {
-  /** A message from its template, as Slack mrkdwn (values are not HTML-escaped). */
-  render(id: TemplateId, vars: TemplateVars): string;
+  /** A message from its template, as Slack mrkdwn: string values escaped, Mrkdwn values as they are. */
+  render(id: TemplateId, vars: TemplateVars): Mrkdwn;
   readonly severities: Record<SeverityId, Severity>;
   readonly policy: Policy;
   readonly postIncidentChecklist: ChecklistItem[];
   runbook(id: string): Runbook | undefined;
   readonly runbooks: Runbook[];
+  /** Drill scenarios (drills/*.yaml), by id order. */
+  readonly drills: DrillScenario[];
+  drill(id: string): DrillScenario | undefined;
 }
 
 function readTemplates(reading: Reading): Map<TemplateId, string> {
@@ -59,6 +65,7 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
   const severities = readYaml(reading, 'severities.yaml', severitiesSchema);
   const postIncidentChecklist = readYaml(reading, 'checklists/post-incident.yaml', checklistSchema);
   const policy = readYaml(reading, 'policy.yaml', policySchema);
+  const drills = readDrills(reading, runbooks.map((runbook) => runbook.id));
   if (reading.issues.length > 0 || !severities || !postIncidentChecklist || !policy) {
     throw new ContentError(reading.issues);
   }
@@ -74,5 +81,7 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
     postIncidentChecklist,
     runbook: (id) => byId.get(id),
     runbooks,
+    drills,
+    drill: (id) => drills.find((drill) => drill.id === id),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIAGNOSIS_PATTERNS } from '../domain/correlation/model';
+import { drillTargetsSchema } from '../domain/drills/model';
 import { severityIdSchema, type SeverityId } from '../domain/incidents/model';
 import { durationSchema } from '../lib/duration';
 
@@ -125,5 +126,9 @@ export const policySchema = z.strictObject({
     whenLongerThan: durationSchema,
   }),
   initialEtaMinutes: z.number().int().positive(),
+  /** Drills: how often each runbook should be tested, and the target times a drill is measured against. */
+  drills: z
+    .strictObject({ testEvery: durationSchema.default(90 * 86_400), targets: drillTargetsSchema })
+    .default({ testEvery: 90 * 86_400_000, targets: { acknowledge: 5 * 60_000, mitigate: 15 * 60_000, resolve: 30 * 60_000 } }),
 });
 export type Policy = z.output<typeof policySchema>;

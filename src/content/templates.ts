@@ -1,4 +1,5 @@
 import Mustache, { type TemplateSpans } from 'mustache';
+import { renderMarkup, type Mrkdwn } from '../blocks/mrkdwn';
 
 /** Which placeholders each message template may use, and which it must use. */
 interface TemplateSpec {
@@ -45,8 +46,11 @@ export const TEMPLATES = {
 export type TemplateId = keyof typeof TEMPLATES;
 export const TEMPLATE_IDS = Object.keys(TEMPLATES) as TemplateId[];
 
-/** The values a template is rendered with; undefined makes `{{#x}}…{{/x}}` sections vanish. */
-export type TemplateVars = Record<string, string | number | undefined>;
+/**
+ * The values a template is rendered with; undefined makes `{{#x}}…{{/x}}` sections vanish. Strings
+ * are outside text and always escaped; markup (mentions, channel links) is passed as Mrkdwn.
+ */
+export type TemplateVars = Record<string, string | number | Mrkdwn | undefined>;
 
 export function isTemplateId(name: string): name is TemplateId {
   return Object.hasOwn(TEMPLATES, name);
@@ -58,22 +62,26 @@ const READS_VARIABLE = new Set(['name', '&', '#', '^']);
 interface TemplateTags {
   variables: string[];
   partials: string[];
+  /** Variables read with {{{x}}} or {{&x}}: refused, values are always escaped. */
+  unescaped: string[];
 }
 
 /** The variables (root names: `a` for `{{a.b}}`) and partials a template uses; throws on bad syntax. */
 export function templateTags(text: string): TemplateTags {
   const variables = new Set<string>();
   const partials = new Set<string>();
+  const unescaped = new Set<string>();
   const visit = (spans: TemplateSpans): void => {
     for (const [type, name, , , children] of spans) {
       if (type === '>') partials.add(name);
+      if (type === '&') unescaped.add(name);
       const root = name.split('.')[0];
       if (READS_VARIABLE.has(type) && root) variables.add(root);
       if (Array.isArray(children)) visit(children);
     }
   };
   visit(Mustache.parse(text));
-  return { variables: [...variables], partials: [...partials] };
+  return { variables: [...variables], partials: [...partials], unescaped: [...unescaped] };
 }
 
 /** Every problem with a template's text, as messages; empty when it is fine. */
@@ -87,6 +95,7 @@ export function checkTemplate(id: TemplateId, text: string): string[] {
   const spec: TemplateSpec = TEMPLATES[id];
   return [
     ...tags.partials.map((name) => `partials are not supported ({{> ${name}}})`),
+    ...tags.unescaped.map((name) => `{{{${name}}}} / {{&${name}}} would insert the value unescaped; use {{${name}}}`),
     ...tags.variables
       .filter((name) => !spec.allowed.includes(name))
       .map((name) => `unknown placeholder {{${name}}}; allowed: ${spec.allowed.join(', ')}`),
@@ -96,7 +105,8 @@ export function checkTemplate(id: TemplateId, text: string): string[] {
   ];
 }
 
-/** Renders for Slack mrkdwn: values are inserted as they are (no HTML escaping), ends trimmed. */
-export function renderTemplate(text: string, vars: TemplateVars): string {
-  return Mustache.render(text, vars, {}, { escape: (value: unknown) => String(value) }).trim();
+/** Renders for Slack mrkdwn: every string value escaped for mrkdwn (&, <, >), Mrkdwn as it is; ends trimmed. */
+export function renderTemplate(text: string, vars: TemplateVars): Mrkdwn {
+  // Mustache calls `escape` for every {{x}}; {{{x}}} and {{&x}} are refused when the content loads.
+  return renderMarkup((escape) => Mustache.render(text, vars, {}, { escape }).trim());
 }

@@ -1,6 +1,35 @@
+import { createHash } from 'node:crypto';
+
+/** Characters a name keeps as they are inside a key: no ':' (our separator), '%' (our escape), no glob or hash-tag characters. */
+const KEPT = /^[A-Za-z0-9._\-@/+=,]$/;
+/** Longer escaped names are cut and end in a hash of the whole name. */
+const MAX_PART = 128;
+
+/**
+ * A name from outside (a service, an environment, a fingerprint…) as one segment of a key:
+ * ordinary names stay as they are (`checkout`, `production`); any other character becomes `%XX`
+ * (`%uXXXX` beyond ASCII), so no name can contain ':' or pose as another key; a name longer than
+ * 128 characters once escaped keeps its first 64 and then `%h` and a sha256 of the whole name.
+ * One-to-one: `%` is always followed by two hex digits, `u` or `h`.
+ */
+export function keyPart(name: string): string {
+  let escaped = '';
+  for (const char of name) {
+    if (KEPT.test(char)) escaped += char;
+    else
+      for (let i = 0; i < char.length; i += 1) {
+        const unit = char.charCodeAt(i);
+        escaped += unit < 0x80 ? `%${unit.toString(16).padStart(2, '0').toUpperCase()}` : `%u${unit.toString(16).padStart(4, '0').toUpperCase()}`;
+      }
+  }
+  if (escaped.length <= MAX_PART) return escaped;
+  return `${escaped.slice(0, 64).replace(/%[0-9A-Fu]{0,4}$/, '')}%h${createHash('sha256').update(name).digest('hex')}`;
+}
+
 /**
  * Every Redis key name Firebreak uses, built in one place. `prefix` isolates deployments
- * (and tests: each test gets its own). Ids never contain ':' so keys stay unambiguous.
+ * (and tests: each test gets its own). Fixed words are written here; every name a builder takes
+ * goes through `keyPart`, so no two builders can produce the same key (test/unit/lib/keys.test.ts).
  */
 export function redisKeys(prefix = 'fb') {
   const k = (...parts: string[]) => [prefix, ...parts].join(':');
@@ -10,12 +39,12 @@ export function redisKeys(prefix = 'fb') {
     bullPrefix: k('bull'),
 
     // incidents
-    incident: (id: string) => k('incident', id),
-    incidentTimeline: (id: string) => k('incident', id, 'timeline'),
-    incidentChecklist: (id: string) => k('incident', id, 'checklist'),
-    incidentPublication: (id: string) => k('incident', id, 'publication'),
+    incident: (id: string) => k('incident', keyPart(id)),
+    incidentTimeline: (id: string) => k('incident', keyPart(id), 'timeline'),
+    incidentChecklist: (id: string) => k('incident', keyPart(id), 'checklist'),
+    incidentPublication: (id: string) => k('incident', keyPart(id), 'publication'),
     /** One Slack effect of an incident event (a post, a topic, a pin) that must happen once. */
-    incidentStep: (id: string, step: string) => k('incident', id, 'step', step),
+    incidentStep: (id: string, step: string) => k('incident', keyPart(id), 'step', keyPart(step)),
     incidentByChannel: () => k('incidents', 'by-channel'),
     incidentsOpen: () => k('incidents', 'open'),
     incidentsAll: () => k('incidents', 'all'),
@@ -24,70 +53,78 @@ export function redisKeys(prefix = 'fb') {
     channelNames: () => k('incidents', 'channel-names'),
 
     // inbound dedupe (Slack retries, webhook redeliveries)
-    seen: (scope: string, id: string) => k('seen', scope, id),
+    seen: (scope: string, id: string) => k('seen', keyPart(scope), keyPart(id)),
 
     // deploys and alerts
-    deploy: (id: string) => k('deploy', id),
-    deploysByService: (service: string, environment: string) => k('deploys', service, environment),
+    deploy: (id: string) => k('deploy', keyPart(id)),
+    deploysByService: (service: string, environment: string) => k('deploys', keyPart(service), keyPart(environment)),
     /** Dedupe keys of the deploy events of a service's current version in one environment. */
-    deployDedupeFor: (service: string, environment: string) => k('deploy-dedupe', service, environment),
+    deployDedupeFor: (service: string, environment: string) => k('deploy-dedupe', keyPart(service), keyPart(environment)),
     /** The environments a service was deployed to, for questions that span them all. */
-    deployEnvironments: (service: string) => k('deploy-environments', service),
-    alert: (fingerprint: string) => k('alert', fingerprint),
-    alertsByService: (service: string) => k('alerts', service),
+    deployEnvironments: (service: string) => k('deploy-environments', keyPart(service)),
+    alert: (fingerprint: string) => k('alert', keyPart(fingerprint)),
+    alertsByService: (service: string) => k('alerts', keyPart(service)),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
-    alertsPending: (service: string) => k('alerts-pending', service),
-    alertsPendingServices: () => k('alerts-pending', 'services'),
+    alertsPending: (service: string) => k('alerts-pending', keyPart(service)),
+    alertsPendingServices: () => k('alerts-pending-services'),
+    /** When a source's heartbeat (Watchdog) last arrived. */
+    heartbeat: (source: string) => k('heartbeat', keyPart(source)),
     /** The batch of a service's alerts being shown now (they leave Redis only once shown). */
-    alertsInflight: (service: string) => k('alerts-inflight', service),
+    alertsInflight: (service: string) => k('alerts-inflight', keyPart(service)),
     /** The id of that batch (`current`) and the service's batch sequence (`seq`). */
-    alertsBatch: (service: string) => k('alerts-batch', service),
+    alertsBatch: (service: string) => k('alerts-batch', keyPart(service)),
     /** One effect of an alert batch (card posted, card updated, thread updated) that must happen once. */
-    alertStep: (service: string, step: string) => k('alerts-step', service, step),
+    alertStep: (service: string, step: string) => k('alerts-step', keyPart(service), keyPart(step)),
     /** The alert card currently shown for a service (no incident yet). */
-    alertCard: (service: string) => k('alert-card', service),
+    alertCard: (service: string) => k('alert-card', keyPart(service)),
 
     // remediation
-    action: (id: string) => k('action', id),
+    action: (id: string) => k('action', keyPart(id)),
     /** Which action holds a target (a deploy's rollback, a flag) across alert cards and incidents. */
-    actionTarget: (target: string) => k('action-target', target),
+    actionTarget: (target: string) => k('action-target', keyPart(target)),
     /** Audit of remediation clicks and job states for a context without an incident timeline. */
-    remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', contextKind, contextId),
-    usergroupMembers: (groupId: string) => k('usergroup', groupId),
+    remediationAudit: (contextKind: string, contextId: string) => k('remediation-audit', keyPart(contextKind), keyPart(contextId)),
+    /** What one Rollback / Disable flag button was rendered for (its value holds only this id). */
+    remediationButton: (offerId: string) => k('remediation-button', keyPart(offerId)),
+    usergroupMembers: (groupId: string) => k('usergroup', keyPart(groupId)),
 
     // escalation
-    escalation: (incidentId: string) => k('escalation', incidentId),
+    escalation: (incidentId: string) => k('escalation', keyPart(incidentId)),
     /** Ids of the incident's timer jobs, so resolve can cancel them all. */
-    escalationTimers: (incidentId: string) => k('escalation', incidentId, 'timers'),
+    escalationTimers: (incidentId: string) => k('escalation', keyPart(incidentId), 'timers'),
     /** One step of a fired timer (a DM, a channel line) that must happen once. */
-    escalationStep: (incidentId: string, step: string) => k('escalation', incidentId, 'step', step),
+    escalationStep: (incidentId: string, step: string) => k('escalation', keyPart(incidentId), 'step', keyPart(step)),
 
     // on call
     /** A rotation's overrides (sorted set by end time). */
-    oncallOverrides: (rotation: string) => k('oncall', 'overrides', rotation),
+    oncallOverrides: (rotation: string) => k('oncall', 'overrides', keyPart(rotation)),
     /** Who took which shift, newest first (the audit of /incident oncall override). */
     oncallAudit: () => k('oncall', 'audit'),
     /** The last answer of an external schedule (`pagerduty:<id>`), with when it was fetched. */
-    oncallExternal: (target: string) => k('oncall', 'external', target),
+    oncallExternal: (target: string) => k('oncall', 'external', keyPart(target)),
     /** A Slack user id by email (users.lookupByEmail), cached. */
-    oncallEmail: (email: string) => k('oncall', 'email', email),
+    oncallEmail: (email: string) => k('oncall', 'email', keyPart(email)),
     /** A step done once (a handoff line, a stale-schedule notice, a PagerDuty event). */
-    oncallStep: (step: string) => k('oncall', 'step', step),
+    oncallStep: (step: string) => k('oncall', 'step', keyPart(step)),
 
     // guard
     /** The deploy a service's guard is watching now. */
-    guard: (service: string) => k('guard', service),
+    guard: (service: string) => k('guard', keyPart(service)),
     /** One deploy's guard window (state, breaches, problems). */
-    guardWindow: (deployId: string) => k('guard-window', deployId),
+    guardWindow: (deployId: string) => k('guard-window', keyPart(deployId)),
     /** Steps the guard did once for a deploy (card posted, incident opened, rollback asked for). */
-    guardSteps: (deployId: string) => k('guard-window', deployId, 'steps'),
+    guardSteps: (deployId: string) => k('guard-window', keyPart(deployId), 'steps'),
     /** Readings taken from Prometheus for a deploy, one entry per evaluation. */
-    guardReadings: (deployId: string) => k('guard-window', deployId, 'readings'),
+    guardReadings: (deployId: string) => k('guard-window', keyPart(deployId), 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
-    metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', service, environment, signal),
+    metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
+
+    // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
+    drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', keyPart(incidentId), part),
+    runbookTests: () => k('runbook-tests'),
 
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files
-    sandbox: (...parts: string[]) => k('sandbox', ...parts),
+    sandbox: (...parts: string[]) => k('sandbox', ...parts.map(keyPart)),
   };
 }
 

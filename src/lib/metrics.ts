@@ -35,6 +35,12 @@ export function createMetrics() {
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),
+    webhookItems: new Counter({
+      name: 'firebreak_webhook_items_total',
+      help: 'Items of webhook bodies by source and outcome (accepted, unknown_service, test, heartbeat, skipped_invalid, skipped_unroutable)',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
     jobs: new Counter({
       name: 'firebreak_jobs_total',
       help: 'BullMQ job attempts finished, by queue and outcome (completed, retried, failed for good)',

@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { REMEDIATION_ACTIONS } from '../../src/blocks/remediation-ids';
+import { offerId } from '../../src/blocks/remediation';
+import { REMEDIATION_ACTIONS, type RemediationOfferPayload } from '../../src/blocks/remediation-ids';
+import { RemediationOfferStore } from '../../src/outbound/store/remediation-offers';
 import type { Deploy, NewDeploy } from '../../src/domain/deploys/model';
 import type { Incident, TimelineEntry } from '../../src/domain/incidents/model';
 import type { ActionRecord, ContextRef } from '../../src/domain/remediation/model';
@@ -86,15 +88,28 @@ export interface Click {
   messageTs?: string;
 }
 
-/** A signed block_actions payload for the Rollback (or Disable flag) button, as Slack posts it after the confirm dialog. */
-export function clickBody(click: Click): string {
-  const value = { service: click.deploy.service, deployId: click.deploy.id, context: click.context, ...(click.flagKey ? { flagKey: click.flagKey } : {}) };
+/** What the server stores when it renders the button this click presses. */
+export function offerOf(click: Click): RemediationOfferPayload {
+  return { service: click.deploy.service, deployId: click.deploy.id, context: click.context, ...(click.flagKey ? { flagKey: click.flagKey } : {}) };
+}
+
+/** Save the offer as rendering the button does (for clicks on buttons a test did not have Firebreak post). */
+export function renderOffer(h: Pick<Harness, 'redis' | 'prefix'>, click: Click): Promise<void> {
+  const payload = offerOf(click);
+  return new RemediationOfferStore(h.redis, redisKeys(h.prefix), 86_400_000).save([{ id: offerId(payload), payload }]);
+}
+
+/**
+ * A signed block_actions payload for the Rollback (or Disable flag) button, as Slack posts it after
+ * the confirm dialog: the value is the offer id the server gave the button (`value` overrides it).
+ */
+export function clickBody(click: Click & { value?: string }): string {
   return blockAction({
     action: {
       type: 'button',
       action_id: click.flagKey ? REMEDIATION_ACTIONS.disableFlag : REMEDIATION_ACTIONS.rollback,
       block_id: `remediation-${click.deploy.id}`,
-      value: JSON.stringify(value),
+      value: click.value ?? JSON.stringify({ offer: offerId(offerOf(click)) }),
       text: { type: 'plain_text', text: 'Rollback' },
     },
     channelId: click.channelId ?? INCIDENT_CHANNEL,
@@ -104,7 +119,9 @@ export function clickBody(click: Click): string {
   });
 }
 
-export function click(h: Harness, details: Click, options: SlackPostOptions = {}) {
+/** Press a Rollback / Disable flag button Firebreak rendered (its offer saved first, as rendering does). */
+export async function click(h: Harness, details: Click, options: SlackPostOptions = {}) {
+  await renderOffer(h, details);
   return postSigned(h.url, clickBody(details), FORM, options);
 }
 

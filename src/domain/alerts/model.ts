@@ -25,7 +25,12 @@ export interface Alert {
   labels: Record<string, string>;
   value?: number;
   url?: string;
+  /** A sender's test notification (Grafana's contact-point Test): shown as a test card, never acted on. */
+  test?: boolean;
 }
+
+/** The service test notifications are filed under; no configured service can have this name. */
+export const TEST_ALERT_SERVICE = '_test';
 
 /** How a notification changed what we knew of its alert. */
 export type AlertChange = 'new' | 'repeat' | 'resolved' | 'refired';
@@ -53,7 +58,7 @@ const SEVERITY_ALIASES: Record<string, string> = {
 export function normaliseSeverity(raw: string | undefined): string {
   const severity = raw?.trim().toLowerCase();
   if (!severity) return DEFAULT_SEVERITY;
-  return SEVERITY_ALIASES[severity] ?? severity;
+  return (Object.hasOwn(SEVERITY_ALIASES, severity) ? SEVERITY_ALIASES[severity] : undefined) ?? severity;
 }
 
 /** A fingerprint for sources that give none: sha1 of source, service, name and the sorted labels. */

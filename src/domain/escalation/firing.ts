@@ -48,6 +48,11 @@ export function serviceSettings(incident: Incident, deps: Pick<EscalationDeps, '
 }
 
 export function policyFor(incident: Incident, deps: Pick<EscalationDeps, 'services' | 'defaults'>): EscalationPolicy {
+  // A drill pages only its participants (who started it and whom it names), never the real ladder.
+  if (incident.drill) {
+    const { p0SkipsToLevel, renotifyEvery } = deps.defaults.escalation;
+    return { levels: [{ level: 1, after: 0, notify: [...new Set(incident.drill.participants)] }], p0SkipsToLevel: Math.min(p0SkipsToLevel, 1), renotifyEvery };
+  }
   return resolvePolicy(serviceSettings(incident, deps), deps.defaults.escalation);
 }
 

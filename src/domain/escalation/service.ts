@@ -121,6 +121,25 @@ export class EscalationService {
     return { kind: 'escalating', level };
   }
 
+  /**
+   * May `userId` press the escalation buttons of a message about `level`? Only the people paged at
+   * that level or an earlier one, the service's responders and the incident's commander may (user
+   * groups count by membership). A refusal goes on the timeline.
+   */
+  async mayAct(incidentId: string, userId: string, level: number, action: string): Promise<boolean> {
+    const incident = await this.deps.incidents.get(incidentId);
+    const policy = policyFor(incident, this.deps);
+    const paged = policy.levels.slice(0, Math.max(level, 1)).flatMap((l) => l.notify);
+    const responders = serviceSettings(incident, this.deps)?.responders ?? [];
+    const direct = [incident.commanderId, ...paged, ...responders];
+    if (direct.includes(userId)) return true;
+    // Expanded the way the pages were sent (user groups → members), so whoever got a DM may act.
+    const indirect = [...paged, ...responders].filter((id) => !/^[UW]/.test(id));
+    if (indirect.length > 0 && (await this.deps.notifier.expand(indirect)).includes(userId)) return true;
+    await this.deps.incidents.note(incidentId, userId, 'escalation-refused', `Refused ${action} (level ${level}): not paged at this level nor a responder`, { level, action });
+    return false;
+  }
+
   /** Join channel: invite the person who pressed it. */
   async joinChannel(incidentId: string, userId: string): Promise<string | undefined> {
     const incident = await this.deps.incidents.get(incidentId);
@@ -171,6 +190,7 @@ export class EscalationService {
     const { store, scheduler, notifier, incidents, defaults } = this.deps;
     if (isOpen(incident)) return; // reopened since: the reopen handles its timers
     await scheduler.cancel(incident.id);
+    if (incident.drill) return; // a drill reports instead of asking for a postmortem
     const timer = postmortemTimer(incident, defaults.postmortem);
     if (!timer) return;
     const dueAt = postmortemDueAt(timer.resolvedAt, defaults.postmortem);

@@ -14,8 +14,8 @@ export function slugify(text: string, maxLength = 40): string {
   return slug || 'incident';
 }
 
-/** `inc-YYYYMMDD-<slug>` (UTC date), then `-2`, `-3`… for the n-th candidate. */
-export function incidentChannelName(title: string, at: Date, attempt = 1): string {
-  const base = `inc-${format(new UTCDate(at), 'yyyyMMdd')}-${slugify(title)}`;
+/** `inc-YYYYMMDD-<slug>` (UTC date; `drill-…` for a drill), then `-2`, `-3`… for the n-th candidate. */
+export function incidentChannelName(title: string, at: Date, attempt = 1, kind: 'inc' | 'drill' = 'inc'): string {
+  const base = `${kind}-${format(new UTCDate(at), 'yyyyMMdd')}-${slugify(title)}`;
   return attempt <= 1 ? base : `${base}-${attempt}`;
 }

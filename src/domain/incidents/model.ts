@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentDrillSchema } from '../drills/model';
 
 export const SEVERITY_IDS = ['P0', 'P1', 'P2', 'P3'] as const;
 export const severityIdSchema = z.enum(SEVERITY_IDS);
@@ -50,6 +51,8 @@ export const incidentSchema = z.object({
   userImpact: z.string().optional(),
   followUp: z.string().optional(),
   origin: incidentOriginSchema.optional(),
+  /** Set on a drill: a rehearsal, dry-run remediation, only its participants paged. */
+  drill: incidentDrillSchema.optional(),
   publication: publicationSchema.default({ invited: false, topicSet: false, pinned: false }),
 });
 

@@ -12,6 +12,7 @@ import {
   type TimelineEntry,
 } from './model';
 import type { IncidentDraft, IncidentEventBus, IncidentRepository } from './ports';
+import type { IncidentDrill } from '../drills/model';
 
 export interface StartIncidentInput {
   title: string;
@@ -21,6 +22,8 @@ export interface StartIncidentInput {
   reporterId: string;
   commanderId?: string;
   origin?: IncidentOrigin;
+  /** A drill: channel `drill-…`, dry-run remediation, only participants paged. */
+  drill?: IncidentDrill;
   /** Identifies the request (Slack view id, alert fingerprint…): the same key never opens two incidents. */
   requestKey: string;
 }
@@ -63,11 +66,12 @@ export class IncidentService {
       updateCount: 0,
       revision: 0,
       origin: input.origin,
+      ...(input.drill ? { drill: input.drill } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
     // Number, channel name, document and timeline entry in one atomic step: a replica that loses
     // the request key gets the winner's incident and spends nothing.
-    const channelNames = Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_, i) => incidentChannelName(input.title, now, i + 1));
+    const channelNames = Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_, i) => incidentChannelName(input.title, now, i + 1, input.drill ? 'drill' : 'inc'));
     const opened = this.entry(input.reporterId, 'opened', `Incident opened: ${input.title} (${input.severity})`, {
       service: input.service,
       commander: draft.commanderId,

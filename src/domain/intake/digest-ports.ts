@@ -54,6 +54,8 @@ export interface AlertNotifier {
   /** The counted alerts message in the incident's channel: posted once (its ts returned), then updated. */
   postIncidentAlerts(incident: Incident, counts: AlertTally): Promise<string | undefined>;
   updateIncidentAlerts(incident: Incident, ts: string, counts: AlertTally): Promise<void>;
+  /** A sender's test notification (Grafana's Test button): a clearly marked test card, nothing to act on. */
+  postTestCard?(channel: string, alert: AlertState): Promise<void>;
 }
 
 /** Side effects that happen once per scope and step; one refused for good is given up, not thrown. */
@@ -63,8 +65,10 @@ export interface EffectSteps {
 
 /** What the config says about a service's alerts. */
 export interface DigestPolicy {
-  /** The channel for the service's cards (its own, else the announcements channel). */
+  /** The channel for the service's cards: a configured service's own; none for unknown services. */
   channelFor(service: string): string | undefined;
+  /** Where test notifications show (alerts.testChannel, else the announcements channel). */
+  testChannel?: string;
   autoStart?: { severities: string[]; suspect: 'strong' | 'possible' | 'any' };
   /** Who may lead an incident opened by itself: level 1 and the responders, users only. */
   peopleFor(service: string): string[];

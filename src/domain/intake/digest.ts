@@ -55,20 +55,33 @@ export class AlertDigestFlow {
     const changed = await this.states(batch.fingerprints);
     const primary = changed.filter((a) => a.state === 'firing').sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
     if (!primary) return; // only resolutions of alerts nobody was shown: nothing to say
-    const verdict = await this.deps.verdict(primary);
-    if (this.autoStarts(primary, verdict)) return this.startIncident(primary, verdict, batch.fingerprints);
-
+    if (primary.test) return this.showTest(service, primary, step('test'));
+    // Only configured services have a channel: an unknown service's alerts are stored, never shown
+    // in the announcements channel (route them with alerts.catchAll).
     const channel = this.deps.policy.channelFor(service);
     if (!channel) {
-      this.deps.logger.warn({ service }, 'alert for a service with no configured channel and no announcements channel: stored, not shown');
+      this.deps.logger.warn({ service }, 'alert for a service that is not configured: stored, not shown');
       return;
     }
+    const verdict = await this.deps.verdict(primary);
+    if (this.autoStarts(primary, verdict)) return this.startIncident(primary, verdict, batch.fingerprints);
     const postedAt = Date.parse(primary.startsAt);
     const counts = await this.counts(service, postedAt);
     await this.deps.steps.once(service, step('card'), async () => {
       const posted = await this.deps.notifier.postCard(channel, { alert: primary, verdict, counts });
       await this.deps.cards.save(service, { ...posted, fingerprint: primary.fingerprint, postedAt });
     });
+  }
+
+  /** A sender's test notification: one test card in the test channel, never kept as a card. */
+  private async showTest(service: string, alert: AlertState, step: string): Promise<void> {
+    const channel = this.deps.policy.testChannel;
+    if (!channel) {
+      this.deps.logger.warn({ source: alert.source }, 'test notification received; no alerts.testChannel or announcements channel to show it in');
+      return;
+    }
+    const { notifier } = this.deps;
+    if (notifier.postTestCard) await this.deps.steps.once(service, step, () => notifier.postTestCard!(channel, alert));
   }
 
   private async updateCard(service: string, card: { channel: string; ts: string; fingerprint: string; postedAt: number }, step: string): Promise<void> {
@@ -112,7 +125,7 @@ export class AlertDigestFlow {
     const commander = this.deps.policy.peopleFor(alert.service)[0] ?? 'USLACKBOT';
     await this.deps.incidents.start({
       title: `${alert.name} on ${alert.service}`,
-      severity: SEVERITY_FOR_ALERT[alert.severity] ?? 'P2',
+      severity: (Object.hasOwn(SEVERITY_FOR_ALERT, alert.severity) ? SEVERITY_FOR_ALERT[alert.severity] : undefined) ?? 'P2',
       service: alert.service,
       impact: alert.summary ?? `${alert.name} firing`,
       reporterId: commander,

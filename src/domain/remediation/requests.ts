@@ -40,7 +40,14 @@ export type RequestOutcome =
   | { outcome: 'queued'; record: ActionRecord }
   /** Somebody already asked: `record` says who and how far it got; `elsewhere` when from another card or thread. */
   | { outcome: 'already'; record: ActionRecord; elsewhere: boolean }
-  | { outcome: 'refused'; reason: string };
+  /** `who`: the people who may act instead (Slack ids), for the refusal to mention. */
+  | { outcome: 'refused'; reason: string; who?: string[] };
+
+/** Why an actor may not act, and who may. */
+export interface Denial {
+  reason: string;
+  who?: string[];
+}
 
 export interface RemediationRequestDeps {
   catalog: RemediationCatalog;
@@ -56,9 +63,10 @@ export interface RemediationRequestDeps {
 
 type Built = { spec: Omit<ActionSpec, 'run'> } | { refusal: string };
 
-export type Prepared = { refusal: string } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
+export type Prepared = { refusal: string; who?: string[] } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
 
 const verb = (kind: RemediationKind) => (kind === 'rollback' ? 'roll it back' : 'switch its flags off');
+const withWho = (reason: string, who: string[] | undefined) => (who ? `${reason}: ${who.map(mentionTarget).join(', ')}` : reason);
 const mentionTarget = (id: string) => (id === SYSTEM_ACTOR ? 'Firebreak' : isOncallTarget(id) ? `\`${id}\`` : id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
 /**
@@ -82,19 +90,19 @@ export class RemediationRequests {
 
   private async submit(click: Click, system: boolean): Promise<RequestOutcome> {
     const { catalog, store, queue, audit } = this.deps;
-    const refuse = async (reason: string): Promise<RequestOutcome> => {
+    const refuse = async (reason: string, who?: string[]): Promise<RequestOutcome> => {
       const what = click.kind === 'rollback' ? 'rollback' : `disabling flag ${click.flagKey ?? ''}`.trim();
       await audit.record(click.context, {
         actor: click.actor,
-        text: `Refused ${what} of ${click.service} for ${mentionTarget(click.actor)}: ${reason}`,
+        text: `Refused ${what} of ${click.service} for ${mentionTarget(click.actor)}: ${withWho(reason, who)}`,
         data: { remediation: 'refused', kind: click.kind, service: click.service, deployId: click.deployId, flagKey: click.flagKey, reason },
       });
-      return { outcome: 'refused', reason };
+      return { outcome: 'refused', reason, ...(who ? { who } : {}) };
     };
     const settings = catalog.service(click.service);
     if (!settings) return refuse(`${click.service} is not a configured service`);
     const denied = system ? undefined : await this.authorise(click, settings);
-    if (denied) return refuse(denied);
+    if (denied) return refuse(denied.reason, denied.who);
     const built = await this.build(click, settings);
     if ('refusal' in built) return refuse(built.refusal);
 
@@ -138,22 +146,22 @@ export class RemediationRequests {
    */
   async prepare(input: Pick<Click, 'kind' | 'service' | 'actor' | 'context'> & { suspectDeployId?: string }): Promise<Prepared> {
     const settings = this.deps.catalog.service(input.service);
-    const refusal = await (async () => {
-      if (!settings) return `${input.service} is not a configured service`;
+    const refusal = await (async (): Promise<Denial | undefined> => {
+      if (!settings) return { reason: `${input.service} is not a configured service` };
       const denied = await this.authorise(input, settings);
       if (denied) return denied;
-      if (input.kind === 'rollback' && !settings.rollback) return `${input.service} has no rollback executor configured (services.${input.service}.rollback)`;
-      if (input.kind === 'disable-flag' && !settings.flags) return `${input.service} has no flag provider configured (services.${input.service}.flags)`;
+      if (input.kind === 'rollback' && !settings.rollback) return { reason: `${input.service} has no rollback executor configured (services.${input.service}.rollback)` };
+      if (input.kind === 'disable-flag' && !settings.flags) return { reason: `${input.service} has no flag provider configured (services.${input.service}.flags)` };
       return undefined;
     })();
     if (refusal || !settings) {
-      const reason = refusal ?? 'unknown service';
+      const { reason, who } = refusal ?? { reason: 'unknown service' };
       await this.deps.audit.record(input.context, {
         actor: input.actor,
-        text: `Refused ${input.kind === 'rollback' ? 'rollback' : 'disabling a flag'} of ${input.service} for ${mentionTarget(input.actor)}: ${reason}`,
+        text: `Refused ${input.kind === 'rollback' ? 'rollback' : 'disabling a flag'} of ${input.service} for ${mentionTarget(input.actor)}: ${withWho(reason, who)}`,
         data: { remediation: 'refused', kind: input.kind, service: input.service, reason },
       });
-      return { refusal: reason };
+      return { refusal: reason, ...(who ? { who } : {}) };
     }
     const deploy = await this.suspectDeploy(input.service, input.suspectDeployId);
     const targetMs = deploy ? this.deps.catalog.rollbackTargetMs(deploy.strategy) : undefined;
@@ -169,10 +177,10 @@ export class RemediationRequests {
   }
 
   /** Undefined when `actor` may act on the service, else why not. */
-  async authorise(click: Pick<Click, 'actor' | 'kind' | 'service'>, settings: ServiceRemediation): Promise<string | undefined> {
+  async authorise(click: Pick<Click, 'actor' | 'kind' | 'service'>, settings: ServiceRemediation): Promise<Denial | undefined> {
     const { responders } = settings;
     if (responders.length === 0) {
-      return `${click.service} has no responders configured, so nobody may ${verb(click.kind)} from Slack (services.${click.service}.responders)`;
+      return { reason: `${click.service} has no responders configured, so nobody may ${verb(click.kind)} from Slack (services.${click.service}.responders)` };
     }
     if (responders.includes(click.actor)) return undefined;
     for (const group of responders.filter((id) => id.startsWith('S') || isOncallTarget(id))) {
@@ -180,11 +188,11 @@ export class RemediationRequests {
       try {
         members = await this.deps.directory.groupMembers(group);
       } catch (error) {
-        return `could not check membership of ${mentionTarget(group)} (${error instanceof Error ? error.message : String(error)}); try again`;
+        return { reason: `could not check membership of user group ${group} (${error instanceof Error ? error.message : String(error)}); try again` };
       }
       if (members.includes(click.actor)) return undefined;
     }
-    return `only ${click.service}'s responders may ${verb(click.kind)}: ${responders.map(mentionTarget).join(', ')}`;
+    return { reason: `only ${click.service}'s responders may ${verb(click.kind)}`, who: [...responders] };
   }
 
   private async build(click: Click, settings: ServiceRemediation): Promise<Built> {

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type AnyMiddlewareArgs, type Middleware } from '@slack/bolt';
+import { App, LogLevel, type AnyMiddlewareArgs, type Middleware } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Env } from '../../config/env';
@@ -7,6 +7,8 @@ import { acknowledgeFailures, registerErrorSink } from './error-sink';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as views from './listeners/views';
+import { refuseFutureTimestamps } from './request-age';
+import { PromptReceiver } from './receiver';
 
 const SEEN_TTL_SECONDS = 3600;
 
@@ -77,6 +79,8 @@ export function slackClientOptions(env: Env) {
 export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions): App {
   const logger = boltLogger(deps.logger.child({ component: 'slack' }));
   const clientOptions = slackClientOptions(env);
+  // Before Bolt's router is mounted on the same app, so it runs first.
+  if (!env.SLACK_APP_TOKEN) httpApp.post('/slack/events', refuseFutureTimestamps());
   const app = env.SLACK_APP_TOKEN
     ? new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions, extendedErrorHandler: true })
     : new App({
@@ -85,7 +89,7 @@ export function createSlackApp({ env, httpApp, deps, identity }: SlackAppOptions
         logger,
         clientOptions,
         extendedErrorHandler: true,
-        receiver: new ExpressReceiver({
+        receiver: new PromptReceiver({
           signingSecret: env.SLACK_SIGNING_SECRET ?? '',
           endpoints: '/slack/events',
           app: httpApp,

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RemediationOffer, RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { AlertState } from '../../domain/alerts/model';
@@ -11,6 +12,7 @@ import type { OncallService } from '../../domain/oncall/service';
 import type { RemediationRequests } from '../../domain/remediation/requests';
 import type { Clock } from '../../lib/clock';
 import type { RedisKeys } from '../../lib/keys';
+import type { SlackDrills } from '../../outbound/slack/drill-runner';
 
 /** What Slack listeners may use; injected by main.ts. */
 export interface SlackDeps {
@@ -28,6 +30,13 @@ export interface SlackDeps {
   escalation: EscalationService;
   /** Rollback / Disable flag: authorise and enqueue a click, post its status message. */
   remediation: RemediationRequests;
+  /** `/incident drill`, dry-run buttons and runbook step ticks in a drill. */
+  drills: SlackDrills;
+  /** What each Rollback / Disable flag button was rendered for, by the offer id its value carries. */
+  offers: {
+    save(offers: readonly RemediationOffer[]): Promise<void>;
+    get(offerId: string): Promise<RemediationOfferPayload | undefined>;
+  };
   /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
   oncall?: { service: OncallService; flows: OncallFlows };
 }

@@ -1,12 +1,15 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Logger } from 'pino';
+import { md } from '../../blocks/text';
 import { FirebreakError } from '../../lib/errors';
+import { noteFailedRequest } from './receiver';
 
 /** What a person is told when their command or click failed: our own errors say why, others are logged. */
 export function userFacingText(error: unknown): string {
   const cause = unwrap(error);
-  return cause instanceof FirebreakError ? `Could not do that: ${cause.message}` : 'Something went wrong; it has been logged. Please try again.';
+  // The message may carry outside text (an id, a name): escaped like everything that reaches Slack.
+  return cause instanceof FirebreakError ? md`Could not do that: ${cause.message}`.toString() : 'Something went wrong; it has been logged. Please try again.';
 }
 
 /** Bolt wraps what a listener threw (UnknownError.original, MultipleListenerError.originals). */
@@ -41,6 +44,7 @@ export function acknowledgeFailures(): Middleware<AnyMiddlewareArgs> {
  */
 export function registerErrorSink(app: App, logger: Logger): void {
   app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
+    noteFailedRequest(body, error); // its answer (if none was given yet) says it failed: PromptReceiver
     const original = unwrap(error);
     const request = body as { response_url?: string; user?: { id?: string }; user_id?: string } | undefined;
     logger.error({ err: original, code: (error as { code?: string }).code, user: request?.user?.id ?? request?.user_id }, 'slack listener failed');

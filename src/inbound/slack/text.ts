@@ -22,6 +22,7 @@ export const HELP_TEXT = [
   '• `/incident list` — open incidents',
   '• `/incident timeline` — everything that happened, with who and when',
   '• `/incident runbook` — the service\'s runbook checklist',
+  '• `/incident drill [scenario|status] [@participant …]` — rehearse a runbook (dry-run remediation, report at resolve)',
   '• `/incident oncall` — who is on call now and next; `/incident oncall override <rotation> @user <duration>` takes a shift',
   '• `/incident help` — this text',
 ].join('\n');

@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
+  /** "Runbook due for a test" reminders, one delayed job per runbook test (`drill-due-<runbook>-<at>`). */
+  drillReminders: 'drill-reminders',
   /** On-call handoffs (`handoff-<rotation>-<ms>`) and PagerDuty events (`pd-<incident>-<action>-<occurrence>`). */
   oncall: 'oncall',
 } as const;

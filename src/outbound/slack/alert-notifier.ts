@@ -1,7 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import { alertCard, incidentAlertsMessage } from '../../blocks/alert-card';
+import type { Redis } from 'ioredis';
+import { alertCard, alertRef, incidentAlertsMessage } from '../../blocks/alert-card';
+import { alertTestCard } from '../../blocks/alert-test-card';
+import { offersIn } from '../../blocks/remediation';
+import type { AlertState } from '../../domain/alerts/model';
 import type { Incident } from '../../domain/incidents/model';
 import type { AlertCardView, AlertNotifier, AlertTally, ShownCard } from '../../domain/intake/digest-ports';
+import type { RedisKeys } from '../../lib/keys';
+import { RemediationOfferStore } from '../store/remediation-offers';
 import { refusedFor } from './errors';
 
 /** Alert cards and the incident's counted alerts message, in Slack. */
@@ -11,16 +17,34 @@ export class SlackAlertNotifier implements AlertNotifier {
       client: WebClient;
       /** The rollback runbook's target time per deploy strategy, named in the Rollback confirmation. */
       rollbackTargets: Record<string, number>;
+      /** Where a card's button offers (and a too-long fingerprint's reference) are saved before it is shown. */
+      redis: Redis;
+      keys: RedisKeys;
+      retentionMs: number;
     },
   ) {}
 
   async postCard(channel: string, view: AlertCardView): Promise<{ channel: string; ts: string }> {
-    const posted = await refusedFor(channel, this.deps.client.chat.postMessage({ channel, ...this.card(view), unfurl_links: false }));
+    const card = await this.rendered(view);
+    const posted = await refusedFor(channel, this.deps.client.chat.postMessage({ channel, ...card, unfurl_links: false }));
     return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
   }
 
   async updateCard(card: ShownCard, view: AlertCardView): Promise<void> {
-    await refusedFor(card.channel, this.deps.client.chat.update({ channel: card.channel, ts: card.ts, ...this.card(view) }));
+    const message = await this.rendered(view);
+    await refusedFor(card.channel, this.deps.client.chat.update({ channel: card.channel, ts: card.ts, ...message }));
+  }
+
+  /**
+   * The card, with what its buttons stand for saved first: the Rollback / Disable flag offers, and
+   * for a fingerprint too long for a button value the reference Start incident carries instead.
+   */
+  private async rendered(view: AlertCardView) {
+    const message = this.card(view);
+    const { redis, keys, retentionMs } = this.deps;
+    await new RemediationOfferStore(redis, keys, retentionMs).save(offersIn(message.blocks));
+    await redis.set(keys.seen('alert-ref', alertRef(view.alert.fingerprint)), view.alert.fingerprint, 'PX', retentionMs);
+    return message;
   }
 
   async postIncidentAlerts(incident: Incident, counts: AlertTally): Promise<string | undefined> {
@@ -32,6 +56,10 @@ export class SlackAlertNotifier implements AlertNotifier {
   async updateIncidentAlerts(incident: Incident, ts: string, counts: AlertTally): Promise<void> {
     const channel = incident.channelId ?? '';
     await refusedFor(channel, this.deps.client.chat.update({ channel, ts, ...incidentAlertsMessage(incident.service ?? '', counts) }));
+  }
+
+  async postTestCard(channel: string, alert: AlertState): Promise<void> {
+    await refusedFor(channel, this.deps.client.chat.postMessage({ channel, ...alertTestCard(alert), unfurl_links: false }));
   }
 
   private card(view: AlertCardView) {

@@ -13,6 +13,7 @@ import type { EscalationNotifier } from '../../domain/escalation/ports';
 import type { Incident } from '../../domain/incidents/model';
 import type { SlackDirectory } from './directory';
 import { refusedFor, tolerate } from './errors';
+import { withDrillBanner } from '../../blocks/drill-banner';
 
 /** Escalations in Slack: DMs to each person of a level, lines and reminders in the incident channel. */
 export class SlackEscalationNotifier implements EscalationNotifier {
@@ -38,19 +39,19 @@ export class SlackEscalationNotifier implements EscalationNotifier {
     const opened = await refusedFor(userId, client.conversations.open({ users: userId }));
     const channel = opened.channel?.id;
     if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
-    await this.post(channel, escalationDirectMessage(notice, this.render));
+    await this.post(channel, withDrillBanner(notice.incident, escalationDirectMessage(notice, this.render)));
   }
 
   escalationLine(notice: LevelNotice): Promise<void> {
-    return this.post(channelOf(notice.incident), escalationChannelMessage(notice, this.render));
+    return this.post(channelOf(notice.incident), withDrillBanner(notice.incident, escalationChannelMessage(notice, this.render)));
   }
 
   acknowledged(incident: Incident, level: number, ack: Acknowledgement): Promise<void> {
-    return this.post(channelOf(incident), acknowledgedMessage(level, ack));
+    return this.post(channelOf(incident), withDrillBanner(incident, acknowledgedMessage(level, ack)));
   }
 
   updateReminder(notice: UpdateReminderNotice): Promise<void> {
-    return this.post(channelOf(notice.incident), updateReminderMessage(notice, this.render));
+    return this.post(channelOf(notice.incident), withDrillBanner(notice.incident, updateReminderMessage(notice, this.render)));
   }
 
   postmortem(notice: PostmortemNotice): Promise<void> {

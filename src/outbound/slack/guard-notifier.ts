@@ -3,6 +3,8 @@ import { guardIncidentReport, guardProblemMessage, guardProposalMessage, guardRo
 import type { SlackMessage } from '../../blocks/incident-messages';
 import type { GuardWindow, Problem } from '../../domain/guard/model';
 import type { AutoReportView, GuardNotifier, GuardView, Posted, RollbackOffer } from '../../domain/guard/ports';
+import { offersIn } from '../../blocks/remediation';
+import type { RemediationOffer } from '../../blocks/remediation-ids';
 
 /** The deploy guard in Slack: every message posted with the channel id Slack answers, for later updates. */
 export class SlackGuardNotifier implements GuardNotifier {
@@ -12,6 +14,8 @@ export class SlackGuardNotifier implements GuardNotifier {
       client: () => WebClient;
       /** The rollback runbook's target per strategy, named in the Rollback confirmation. */
       rollbackTargets: Record<string, number>;
+      /** Where the Rollback buttons' offers are saved before a card is posted or updated. */
+      offers: { save(offers: readonly RemediationOffer[]): Promise<void> };
     },
   ) {}
 
@@ -40,6 +44,7 @@ export class SlackGuardNotifier implements GuardNotifier {
   }
 
   private async post(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted> {
+    await this.deps.offers.save(offersIn(message.blocks));
     const posted = await this.deps.client().chat.postMessage({
       channel,
       text: message.text,
@@ -52,6 +57,7 @@ export class SlackGuardNotifier implements GuardNotifier {
   }
 
   private async update(posted: Posted, message: SlackMessage): Promise<void> {
+    await this.deps.offers.save(offersIn(message.blocks));
     await this.deps.client().chat.update({ channel: posted.channel, ts: posted.ts, text: message.text, blocks: message.blocks });
   }
 }

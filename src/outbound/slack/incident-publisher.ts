@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type SlackMessage } from '../../blocks/incident-messages';
-import { channelLink, mention } from '../../blocks/text';
+import { announcementMessage, checklistMessage, initialMessage, resolutionMessage, updateMessage, type RenderTemplate, type SlackMessage } from '../../blocks/incident-messages';
+import { channelLink, md, mention, truncateMd } from '../../blocks/text';
+import { withDrillBanner } from '../../blocks/drill-banner';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import { UnrecoverableError } from 'bullmq';
@@ -52,15 +53,15 @@ export class SlackIncidentPublisher {
         await this.postInChannel(incident, step('resolution'), () => resolutionMessage(incident, event.resolution, this.render), 'Resolution posted');
         return this.postChecklist(incident, step('checklist'));
       case 'reopened':
-        return this.postInChannel(incident, step('post'), () => ({ text: `:rotating_light: ${incident.id} reopened by ${mention(event.author)}.`, blocks: [] }), undefined);
+        return this.postInChannel(incident, step('post'), () => ({ text: md`:rotating_light: ${incident.id} reopened by ${mention(event.author)}.`.toString(), blocks: [] }), undefined);
       case 'severity-changed':
-        await this.postInChannel(incident, step('post'), () => ({ text: `Severity changed ${event.from} → *${incident.severity}* by ${mention(event.author)}.`, blocks: [] }), undefined);
+        await this.postInChannel(incident, step('post'), () => ({ text: md`Severity changed ${event.from} → *${incident.severity}* by ${mention(event.author)}.`.toString(), blocks: [] }), undefined);
         return this.once(incident, step('topic'), () => this.setTopic(incident));
       case 'commander-changed':
         await this.postInChannel(
           incident,
           step('post'),
-          () => ({ text: `${mention(incident.commanderId)} is now the incident commander (was ${mention(event.from)}).`, blocks: [] }),
+          () => ({ text: md`${mention(incident.commanderId)} is now the incident commander (was ${mention(event.from)}).`.toString(), blocks: [] }),
           undefined,
         );
         return this.once(incident, step('topic'), () => this.setTopic(incident));
@@ -88,14 +89,14 @@ export class SlackIncidentPublisher {
           filename: `postmortem-${incident.id}.md`,
           title: `Postmortem draft: ${incident.title}`,
           content: postmortemDraft(incident, timeline, checked, new Date()),
-          initial_comment: `Postmortem draft for ${incident.id}, from the timeline, requested by ${mention(author)}. Fill in what went well, what went wrong and the action items.`,
+          initial_comment: md`Postmortem draft for ${incident.id}, from the timeline, requested by ${mention(author)}. Fill in what went well, what went wrong and the action items.`.toString(),
         }),
       );
     };
     await this.once(incident, name, upload, 'Postmortem draft uploaded', 'postmortem');
   }
 
-  private readonly render = (id: string, vars: Record<string, string | number | undefined>) =>
+  private readonly render: RenderTemplate = (id, vars) =>
     this.deps.content.render(id as Parameters<Content['render']>[0], vars);
 
   private async open(incident: Incident): Promise<void> {
@@ -133,7 +134,7 @@ export class SlackIncidentPublisher {
     if (!progress.initialTs) {
       const severity = this.deps.content.severities[incident.severity];
       const post = async () => {
-        const message = initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes);
+        const message = withDrillBanner(incident, initialMessage(incident, this.render, severity, this.deps.content.policy.initialEtaMinutes));
         const posted = await refusedFor(channel, client.chat.postMessage({ channel, ...message }));
         await record({ initialTs: posted.ts });
       };
@@ -146,7 +147,8 @@ export class SlackIncidentPublisher {
         await record({ pinned: true });
       });
     }
-    const announcements = this.deps.config.announcements;
+    // A drill is not announced: it must not look like an outage to the rest of the company.
+    const announcements = incident.drill ? undefined : this.deps.config.announcements;
     if (announcements && !progress.announcementTs) {
       const announce = async () => {
         const posted = await refusedFor(announcements, client.chat.postMessage({ channel: announcements, ...announcementMessage(incident, this.render), unfurl_links: false }));
@@ -180,22 +182,22 @@ export class SlackIncidentPublisher {
 
   private async invitees(incident: Incident): Promise<string[]> {
     const service = incident.service ? this.deps.config.services[incident.service] : undefined;
-    const levelOne = service?.escalation?.[0]?.notify ?? [];
+    const levelOne = incident.drill ? incident.drill.participants : (service?.escalation?.[0]?.notify ?? []);
     const people = await this.deps.directory.expand([incident.reporterId, incident.commanderId, ...levelOne]);
     return people.filter((id) => /^[UW]/.test(id));
   }
 
   private async setTopic(incident: Incident): Promise<void> {
     if (!incident.channelId) return;
-    const topic = `${incident.severity} · ${incident.title} · IC ${mention(incident.commanderId)} · ${incident.id}`;
-    await refusedFor(incident.channelId, this.deps.client.conversations.setTopic({ channel: incident.channelId, topic: topic.slice(0, 250) }));
+    const topic = truncateMd(md`${incident.severity} · ${incident.title} · IC ${mention(incident.commanderId)} · ${incident.id}`, 250);
+    await refusedFor(incident.channelId, this.deps.client.conversations.setTopic({ channel: incident.channelId, topic: topic.toString() }));
   }
 
   /** One post in the incident channel as step `name` (the message is built only if it is sent). */
   private async postInChannel(incident: Incident, name: string, message: () => SlackMessage, timelineText: string | undefined): Promise<void> {
     const channel = channelOf(incident);
     const post = async () => {
-      const { text, blocks } = message();
+      const { text, blocks } = withDrillBanner(incident, message());
       await refusedFor(channel, this.deps.client.chat.postMessage({ channel, text, ...(blocks.length > 0 ? { blocks } : {}) }));
     };
     await this.once(incident, name, post, timelineText);

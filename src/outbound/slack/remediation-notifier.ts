@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../../blocks/incident-messages';
 import { failureMessage, remediationStatusMessage, verificationMessage } from '../../blocks/remediation-status';
-import { mention, section, truncate } from '../../blocks/text';
+import { mention, slackMessage } from '../../blocks/text';
 import type { Content } from '../../content';
 import type { PageAdvice, RemediationNotifier } from '../../domain/remediation/action-ports';
 import type { ActionRecord } from '../../domain/remediation/model';
@@ -42,7 +42,7 @@ export class SlackRemediationNotifier implements RemediationNotifier {
       actor: mention(spec.actor),
       incidentLink: spec.incidentId,
     });
-    return this.post(record, { text: truncate(text, 3000), blocks: [section(text)] }, true);
+    return this.post(record, slackMessage(text), true);
   }
 
   postFailure(record: ActionRecord, page: PageAdvice | undefined, escalated: boolean): Promise<string> {

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { utcTime } from '../../blocks/incident-messages';
-import { remediationButtons } from '../../blocks/remediation';
-import { section } from '../../blocks/text';
+import { offersIn, remediationButtons } from '../../blocks/remediation';
+import { md, section } from '../../blocks/text';
 import type { ConfigFile } from '../../config/file';
 import type { Content } from '../../content';
 import type { DeployLookup } from '../../domain/remediation/action-ports';
@@ -10,6 +10,7 @@ import type { IncidentEvent } from '../../domain/incidents/events';
 import type { Incident } from '../../domain/incidents/model';
 import { formatElapsed } from '../../lib/human-duration';
 import type { RedisKeys } from '../../lib/keys';
+import { RemediationOfferStore } from '../store/remediation-offers';
 import { RedisSteps, type StepOptions } from '../store/steps';
 import { refusedFor } from './errors';
 
@@ -54,10 +55,12 @@ export class RemediationOffer {
       { rollback: Boolean(service.rollback), flags: Boolean(service.flags), rollbackTargetText: formatElapsed(target) },
     );
     if (!buttons) return;
-    const text = `:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
+    const text = md`:leftwards_arrow_with_hook: *Suspect deploy:* ${deploy.service} ${deploy.version} (${deploy.strategy}, ${deploy.environment}, deployed ${utcTime(deploy.timestamp)}). If it caused this, undo it here — each button asks to confirm first.`;
     // One step, as every Slack effect of an incident event (a crashed attempt's claim lapses; a retry skips it once done).
     await this.steps.once(incident.id, `opened-${incident.id}-remediation-offer`, async () => {
-      await refusedFor(channel, this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text, blocks: [section(text), buttons] }));
+      // The buttons' offers are saved before they are shown, so a click finds what was rendered.
+      await new RemediationOfferStore(this.deps.redis, this.deps.keys, this.deps.config.retention).save(offersIn([buttons]));
+      await refusedFor(channel, this.deps.client().chat.postMessage({ channel, thread_ts: threadTs, text: text.toString(), blocks: [section(text), buttons] }));
     });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { deployDedupeKey, endsVersion, type Deploy, type NewDeploy } from '../../domain/deploys/model';
 import type { DeployHistory, RecordedDeploy } from '../../domain/deploys/ports';
-import type { RedisKeys } from '../../lib/keys';
+import { keyPart, type RedisKeys } from '../../lib/keys';
 
 export interface DeployStoreOptions {
   /** How long deploys are kept, by their timestamp. Default 30 days. */
@@ -96,7 +96,7 @@ export class RedisDeployStore implements DeployHistory {
       endsVersion(deploy.status) ? '1' : '0',
       this.retentionMs,
       this.now() - this.retentionMs,
-      deploy.environment,
+      keyPart(deploy.environment), // as it appears in the index key, which WINDOW rebuilds from it
     );
     return { id, duplicate: duplicate === 1 };
   }
@@ -130,7 +130,7 @@ export class RedisDeployStore implements DeployHistory {
       max,
       min,
       limit,
-      environment ?? '',
+      environment === undefined ? '' : keyPart(environment),
     );
     return found.map((json) => JSON.parse(json) as Deploy).sort(newestFirst).slice(0, limit);
   }

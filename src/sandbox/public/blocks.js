@@ -2,7 +2,7 @@
 'use strict';
 
 const EMOJI = {
-  rotating_light: '🚨', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', fire: '🔥', rocket: '🚀',
+  rotating_light: '🚨', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', fire: '🔥', rocket: '🚀', test_tube: '🧪', package: '📦',
   leftwards_arrow_with_hook: '↩️', red_circle: '🔴', large_green_circle: '🟢', large_yellow_circle: '🟡', large_orange_circle: '🟠',
   no_entry_sign: '🚫', no_entry: '⛔', memo: '📝', mag: '🔍', hourglass_flowing_sand: '⏳', hourglass: '⌛', grey_question: '❔',
   bell: '🔔', bar_chart: '📊', arrows_counterclockwise: '🔄', arrow_up: '⬆️', arrow_down: '⬇️', alarm_clock: '⏰', pushpin: '📌',

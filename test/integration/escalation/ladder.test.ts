@@ -74,7 +74,8 @@ describe('escalation ladder', () => {
     expect(dmsTo(bot.slack, 'U0ONCALL')).toHaveLength(count);
 
     expect(answerText(await command(bot, 'ack', channel, 'U0SOMEONE'))).toContain('already acknowledged by <@U0ONCALL>');
-    expect(await press(bot, reminder, 'Acknowledge', 'U0OTHER')).toContain('already acknowledged by <@U0ONCALL>');
+    expect(await press(bot, reminder, 'Acknowledge', 'U0OTHER')).toContain('Only the people paged for this incident');
+    expect(await press(bot, reminder, 'Acknowledge', 'U0REPORTER')).toContain('already acknowledged by <@U0ONCALL>'); // the commander
     const timeline = answerText(await command(bot, 'timeline', channel));
     expect(timeline).toContain('<@U0ONCALL> — Acknowledged escalation level 1');
   });

@@ -53,7 +53,9 @@ describe('deploy guard, propose', () => {
     expect(String(card.body.text)).toContain('(from v1.2.2, blue-green, production)');
     const [rollback] = buttonsOf(card.body.blocks);
     expect(rollback?.text.text).toBe('Rollback to v1.2.2');
-    expect(JSON.parse(rollback!.value)).toEqual({ service: 'checkout', deployId, context: { kind: 'guard', id: deployId } });
+    // The value is an offer id; what it stands for was saved in Redis before the card was posted.
+    const { offer } = JSON.parse(rollback!.value) as { offer: string };
+    expect(JSON.parse((await h.redis.get(`${h.prefix}:remediation-button:${offer}`))!)).toEqual({ service: 'checkout', deployId, context: { kind: 'guard', id: deployId } });
 
     // The breach goes on: still one card. Then p95 breaches too: the same card shows both.
     const seen = prometheus.evaluations();

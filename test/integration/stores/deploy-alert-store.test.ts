@@ -125,6 +125,18 @@ describe('RedisDeployStore', () => {
     expect(all.map((d) => d.version)).toEqual(['c', 'b']);
   });
 
+  it('keeps names with ":" and other key characters apart, and finds them in one and in every environment', async () => {
+    const deploys = store();
+    await deploys.record(newDeploy({ service: 'a:b', environment: 'prod:eu', version: 'x', timestamp: iso(T0) }));
+    await deploys.record(newDeploy({ service: 'a', environment: 'b:prod', version: 'y', timestamp: iso(T0) }));
+    await deploys.record(newDeploy({ service: 'a:b', environment: 'ünï {x}', version: 'z', timestamp: iso(T0 + MINUTE) }));
+    expect((await deploys.latest('a:b', 'prod:eu'))?.version).toBe('x');
+    expect((await deploys.latest('a', 'b:prod'))?.version).toBe('y');
+    expect((await deploys.before('a:b', undefined, T0 + HOUR, 0, 5)).map((d) => d.version)).toEqual(['z', 'x']);
+    expect(await redis.exists(keys.deploysByService('a:b', 'prod:eu'))).toBe(1);
+    expect(keys.deploysByService('a:b', 'prod:eu')).toBe(`${keys.prefix}:deploys:a%3Ab:prod%3Aeu`);
+  });
+
   it('trims index entries past retention on write and expires deploy keys', async () => {
     const clock = fixedClock(iso(T0));
     const deploys = new RedisDeployStore(redis, keys, { retentionMs: DAY, now: () => clock.now().getTime() });

@@ -3,9 +3,10 @@ import { ESCALATION_ACTIONS, parseEscalationButtonValue } from '../../../src/blo
 import { loadContent } from '../../../src/content';
 import type { LevelNotice } from '../../../src/domain/escalation/model';
 import type { Incident } from '../../../src/domain/incidents/model';
+import type { RenderTemplate } from '../../../src/blocks/incident-messages';
 
 const content = loadContent();
-const render = (id: string, vars: Record<string, string | number | undefined>) => content.render(id as Parameters<typeof content.render>[0], vars);
+const render: RenderTemplate = (id, vars) => content.render(id as Parameters<typeof content.render>[0], vars);
 
 const incident: Incident = {
   id: 'INC-4', number: 4, title: 'Checkout <500s> & timeouts', severity: 'P1', service: 'checkout', impact: 'errors', status: 'open',

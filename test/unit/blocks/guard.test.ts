@@ -1,3 +1,4 @@
+import { offersIn } from '../../../src/blocks/remediation';
 import { guardIncidentReport, guardProblemMessage, guardProposalMessage, guardRollbackReport } from '../../../src/blocks/guard';
 import type { Deploy } from '../../../src/domain/deploys/model';
 import type { Breach, GuardWindow } from '../../../src/domain/guard/model';
@@ -45,7 +46,8 @@ describe('guard blocks', () => {
     const actions = message.blocks.find((b) => b.type === 'actions') as { elements: { text: { text: string }; value: string; confirm: { text: { text: string } } }[] };
     expect(actions.elements).toHaveLength(1);
     expect(actions.elements[0]!.text.text).toBe('Rollback to v1.2.2');
-    expect(JSON.parse(actions.elements[0]!.value)).toEqual({ service: 'checkout', deployId: 'd-1', context: { kind: 'guard', id: 'd-1' } });
+    expect(offersIn(message.blocks).map((o) => o.payload)).toEqual([{ service: 'checkout', deployId: 'd-1', context: { kind: 'guard', id: 'd-1' } }]);
+    expect(JSON.parse(actions.elements[0]!.value)).toEqual({ offer: offersIn(message.blocks)[0]!.id });
     expect(actions.elements[0]!.confirm.text.text).toContain('Runbook target: under 3 min');
   });
 

@@ -22,14 +22,14 @@ describe('on-call blocks', () => {
       },
       NOW,
     );
-    expect(text.split('\n')).toEqual([
+    expect(text.toString().split('\n')).toEqual([
       '*Who is on call*',
       `• *payments&lt;primary&gt;*: <@U0BOB00001> until <!date^${NOW.getTime() / 1000 + 2 * 86_400}^{date_short_pretty} {time}|2030-01-09T09:00:00Z> (2 days), then <@U0CAROL001>`,
       '• *solo*: <@U0DAVE0001> (override by <@U0LEAD>), no handoff ahead',
       `• *PagerDuty schedule PSCHED01*: <@U0PD000001> until <!date^${NOW.getTime() / 1000 + 3600}^{date_short_pretty} {time}|2030-01-07T10:00:00Z> (1 hour)`,
       '• *Opsgenie schedule Platform &amp; Co*: nobody found in Slack — :warning: could not be asked (Opsgenie: answered &lt;HTTP 503&gt;), last known answer',
     ]);
-    expect(onCallBoardText({ rotations: [], external: [] }, NOW)).toContain('No rotations are configured');
+    expect(onCallBoardText({ rotations: [], external: [] }, NOW).toString()).toContain('No rotations are configured');
   });
 
   it('handoff, stale schedule and PagerDuty failure lines', () => {

@@ -1,4 +1,4 @@
-import { disableFlagButton, DISABLE_FLAG_ACTION, remediationButtons } from '../../../src/blocks/remediation';
+import { disableFlagButton, DISABLE_FLAG_ACTION, offersIn, remediationButtons } from '../../../src/blocks/remediation';
 import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../src/blocks/remediation-ids';
 import { alreadyStartedText, failureMessage, remediationStatusMessage } from '../../../src/blocks/remediation-status';
 import type { Deploy } from '../../../src/domain/deploys/model';
@@ -58,10 +58,15 @@ describe('remediationButtons', () => {
       },
     });
     expect(block.elements[2]).toMatchObject({ text: { text: 'Disable flag fast-pay' }, confirm: { text: { text: 'Turn *fast-pay* off for *checkout* in *production*.' } } });
-    // Values round-trip through the schema the listener parses them with.
+    // A value is only the offer id (the schema the listener parses it with); what it stands for is saved by the publisher.
     const values = block.elements.map((e) => remediationButtonValueSchema.parse(JSON.parse((e as { value: string }).value)));
-    expect(values[0]).toEqual({ service: 'checkout', deployId: 'dep-42', context });
-    expect(values[2]).toEqual({ service: 'checkout', deployId: 'dep-42', context, flagKey: 'fast-pay' });
+    const offers = offersIn([block]);
+    expect(offers.map((o) => o.id)).toEqual(values.map((v) => v.offer));
+    expect(offers[0]!.payload).toEqual({ service: 'checkout', deployId: 'dep-42', context });
+    expect(offers[2]!.payload).toEqual({ service: 'checkout', deployId: 'dep-42', context, flagKey: 'fast-pay' });
+    expect(new Set(values.map((v) => v.offer)).size).toBe(3);
+    // the same rendering gives the same ids (a card updated in place re-saves the same offers)
+    expect(offersIn([remediationButtons(deploy(), context, { rollbackTargetText: '2 min' })!]).map((o) => o.id)).toEqual(offers.map((o) => o.id));
     expect(block.elements.slice(1).every((e) => DISABLE_FLAG_ACTION.test((e as { action_id: string }).action_id))).toBe(true);
   });
 
@@ -96,7 +101,7 @@ describe('remediation status builders', () => {
   });
 
   it('tells a second clicker who started the action and how far it got', () => {
-    expect(alreadyStartedText(record({ state: 'retrying', attempt: 2 }), false)).toBe(
+    expect(alreadyStartedText(record({ state: 'retrying', attempt: 2 }), false).toString()).toBe(
       ':warning: The rollback of *checkout* v1.2.3 → v1.2.2 (blue-green, production) was already started by <@U0RESP1> at 10:05:00 UTC — it is *retrying* (attempt 2 of 3). Nothing new was started.',
     );
   });

@@ -1,4 +1,5 @@
 import Mustache from 'mustache';
+import { joinMd, link, mention, mentionTarget } from '../../../src/blocks/mrkdwn';
 import { DEFAULT_CONTENT_DIR, loadContent, REQUIRED_RUNBOOKS, TEMPLATE_IDS, TEMPLATES } from '../../../src/content';
 
 describe('loadContent with the real runbook-content/', () => {
@@ -77,8 +78,9 @@ describe('render', () => {
   }
 
   it.each(TEMPLATE_IDS)('%s shows every value it is given', (id) => {
-    const text = content.render(id, sampleVars(id));
-    for (const name of TEMPLATES[id].required) expect(text).toContain(`<${name}-value>`);
+    const text = content.render(id, sampleVars(id)).toString();
+    // Values are outside text: escaped for mrkdwn, never markup.
+    for (const name of TEMPLATES[id].required) expect(text).toContain(`&lt;${name}-value&gt;`);
     expect(text).toBe(text.trim());
     expect(text).not.toMatch(/\{\{|\}\}/);
   });
@@ -90,10 +92,10 @@ describe('render', () => {
       severity: 'P1',
       severityLabel: 'High',
       impact: 'a third of orders fail',
-      commander: '<@U123>',
+      commander: mention('U123'),
       etaMinutes: 5,
       suspect: 'v1.2.3 (30 min ago)',
-    });
+    }).toString();
     expect(text).toContain('INCIDENT: checkout — 5xx on orders');
     expect(text).toContain('P1 (High)');
     expect(text).toContain('a third of orders fail');
@@ -110,29 +112,30 @@ describe('render', () => {
       impact: 'some',
       commander: 'alice',
       suspect: undefined,
-    });
+    }).toString();
     expect(text).not.toMatch(/Suspected|Next update|Reported by|\(\)/);
     expect(text).not.toMatch(/\n\s*\n/);
-    const update = content.render('slack-update', { service: 's', status: 'Investigating', actionTaken: 'a', nextUpdate: 'n' });
+    const update = content.render('slack-update', { service: 's', status: 'Investigating', actionTaken: 'a', nextUpdate: 'n' }).toString();
     expect(update).toContain('not known yet');
-    expect(content.render('slack-update', { service: 's', status: 'x', actionTaken: 'a', nextUpdate: 'n', rootCause: 'bad env var' }))
+    expect(content.render('slack-update', { service: 's', status: 'x', actionTaken: 'a', nextUpdate: 'n', rootCause: 'bad env var' }).toString())
       .not.toContain('not known yet');
   });
 
-  it('does not HTML-escape: Slack mentions, links and & survive', () => {
-    const text = content.render('escalation-channel', { level: 2, targets: '<@U123> & <!subteam^S1>', reason: 'unresolved after 30 min' });
-    expect(text).toBe(':arrow_up: Escalated to level 2: <@U123> & <!subteam^S1> — unresolved after 30 min');
+  it('escapes outside text for mrkdwn and keeps the markup Firebreak built (mentions, links)', () => {
+    const targets = joinMd([mentionTarget('U123'), mentionTarget('S1AB')], ' & ');
+    const text = content.render('escalation-channel', { level: 2, targets, reason: 'unresolved after 30 min <!channel>' }).toString();
+    expect(text).toBe(':arrow_up: Escalated to level 2: <@U123> & <!subteam^S1AB> — unresolved after 30 min &lt;!channel&gt;');
     const rollback = content.render('rollback-announcement', {
       service: 'checkout',
       fromVersion: 'v1.2.3',
       toVersion: 'v1.2.2',
-      reason: 'errors > 5% "fast"',
+      reason: 'errors > 5% "fast" & <@U999|boss>',
       status: 'stable',
-      incidentLink: '<https://x.test/?a=1&b=2|INC-1>',
-    });
+      incidentLink: link('https://x.test/?a=1&b=2', 'INC-1'),
+    }).toString();
     expect(rollback).toContain('v1.2.3 → v1.2.2');
-    expect(rollback).toContain('errors > 5% "fast"');
-    expect(rollback).toContain('<https://x.test/?a=1&b=2|INC-1>');
+    expect(rollback).toContain('errors &gt; 5% "fast" &amp; &lt;@U999|boss&gt;');
+    expect(rollback).toContain('<https://x.test/?a=1&amp;b=2|INC-1>');
   });
 
   it('leaves mustache’s global HTML escaping alone', () => {

@@ -3,7 +3,7 @@ import { checkTemplate, templateTags } from '../../../src/content/templates';
 describe('templateTags', () => {
   it('finds every kind of variable, nested, by root name', () => {
     const text = '{{a}} {{{b}}} {{&c}} {{#d}}{{e.f}}{{^g}}{{.}}{{/g}}{{/d}} {{! comment }} {{> part}}';
-    expect(templateTags(text)).toEqual({ variables: ['a', 'b', 'c', 'd', 'e', 'g'], partials: ['part'] });
+    expect(templateTags(text)).toEqual({ variables: ['a', 'b', 'c', 'd', 'e', 'g'], partials: ['part'], unescaped: ['b', 'c'] });
   });
 });
 
@@ -23,5 +23,12 @@ describe('checkTemplate', () => {
   it('reports bad mustache syntax and partials', () => {
     expect(checkTemplate('statuspage-resolved', '{{#service}}open')).toEqual([expect.stringMatching(/^invalid mustache: Unclosed section/)]);
     expect(checkTemplate('statuspage-resolved', '{{> other}}')).toEqual(['partials are not supported ({{> other}})']);
+  });
+
+  it('refuses {{{x}}} and {{&x}}: every value is escaped, no template can insert one raw', () => {
+    expect(checkTemplate('escalation-channel', '{{level}} {{{targets}}} {{&reason}}')).toEqual([
+      '{{{targets}}} / {{&targets}} would insert the value unescaped; use {{targets}}',
+      '{{{reason}}} / {{&reason}} would insert the value unescaped; use {{reason}}',
+    ]);
   });
 });

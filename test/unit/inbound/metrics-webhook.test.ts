@@ -54,6 +54,17 @@ describe('POST /webhooks/metrics', () => {
       server.close();
     }
   });
+
+  it('stores samples of environment "prod" as production (environmentAliases), as deploys are', async () => {
+    const batches: MetricBatch[] = [];
+    const { url, server } = await serve({ record: async (batch) => (batches.push(batch), { added: batch.samples.length }) });
+    try {
+      expect((await post(url, { service: 'checkout', environment: 'PROD', samples: [{ signal: 'errorRate', value: 0.1, at: '2026-11-22T10:00:00Z' }] })).status).toBe(202);
+      expect(batches[0]?.environment).toBe('production');
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe('parseMetrics', () => {

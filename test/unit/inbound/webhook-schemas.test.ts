@@ -4,14 +4,26 @@ import webhookDefinitions from '@octokit/webhooks-examples';
 import { ValidationError } from '../../../src/lib/errors';
 import { githubPingSchema, githubSchema, normaliseGithub } from '../../../src/inbound/webhooks/schemas/github';
 import { parseTags } from '../../../src/inbound/webhooks/schemas/datadog';
-import { parseWebhook, type WebhookSource } from '../../../src/inbound/webhooks/schemas';
+import { parseConfigText } from '../../../src/config/file';
+import { requireUsable, summarise } from '../../../src/inbound/webhooks/batch';
+import { alertRouting } from '../../../src/inbound/webhooks/routing';
+import { parseWebhookItems, type NormaliseContext, type WebhookSource } from '../../../src/inbound/webhooks/schemas';
 
 const fixture = (source: string, name: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures/webhooks', source, `${name}.json`), 'utf8'));
 
 const receivedAt = new Date('2026-11-22T10:30:00Z');
 
-function issuesOf(source: WebhookSource, body: unknown, options = {}) {
+/** Parse a body as the route does (config YAML for routing); throws the route's 400 when nothing is usable. */
+function parseWebhook(source: WebhookSource, body: unknown, options: Partial<NormaliseContext> & { config?: string } = {}) {
+  const { config, ...context } = options;
+  const routing = alertRouting(parseConfigText(config ?? '{}', 'test config', {}));
+  const summary = summarise(parseWebhookItems(source, body, { routing, ...context }));
+  requireUsable(summary);
+  return summary;
+}
+
+function issuesOf(source: WebhookSource, body: unknown, options: Partial<NormaliseContext> & { config?: string } = {}) {
   try {
     parseWebhook(source, body, { receivedAt, ...options });
   } catch (error) {
@@ -21,17 +33,14 @@ function issuesOf(source: WebhookSource, body: unknown, options = {}) {
   throw new Error('expected a ValidationError');
 }
 
-const deploysOf = (source: WebhookSource, body: unknown, options = {}) => {
-  const content = parseWebhook(source, body, { receivedAt, ...options });
-  if (content.kind !== 'deploys') throw new Error('expected deploys');
-  return content.deploys;
-};
+const deploysOf = (source: WebhookSource, body: unknown, options: Partial<NormaliseContext> & { config?: string } = {}) =>
+  parseWebhook(source, body, { receivedAt, ...options }).deploys;
 
-const alertsOf = (source: WebhookSource, body: unknown, options = {}) => {
-  const content = parseWebhook(source, body, { receivedAt, ...options });
-  if (content.kind !== 'alerts') throw new Error('expected alerts');
-  return content.alerts;
-};
+const alertsOf = (source: WebhookSource, body: unknown, options: Partial<NormaliseContext> & { config?: string } = {}) =>
+  parseWebhook(source, body, { receivedAt, ...options }).alerts;
+
+const skippedOf = (source: WebhookSource, body: unknown, options: Partial<NormaliseContext> & { config?: string } = {}) =>
+  parseWebhook(source, body, { receivedAt, ...options }).skipped;
 
 describe('generic deploy', () => {
   it('normalises the documented event', () => {
@@ -260,7 +269,9 @@ describe('Argo CD notification', () => {
 
   it('names invalid fields', () => {
     const body = { ...(fixture('argocd', 'deployed') as object), revision: '', phase: 'Exploded', operation: 'deploy' };
-    expect(issuesOf('argocd', body).map((i) => i.path)).toEqual(['revision', 'phase', 'operation']);
+    expect(issuesOf('argocd', body).map((i) => i.path)).toEqual(['phase', 'operation']);
+    const noRevision = { ...(fixture('argocd', 'deployed') as object), revision: '<no value>' };
+    expect(issuesOf('argocd', noRevision)).toEqual([{ path: 'revision', message: expect.stringContaining('no revision') }]);
   });
 });
 
@@ -325,18 +336,31 @@ describe('Alertmanager webhook v4', () => {
     expect(alerts[2]).toMatchObject({ endsAt: '2026-11-22T10:10:49.800Z', summary: expect.stringContaining('restarted 4 times') });
   });
 
-  it('takes the service from a configured label', () => {
-    const alerts = alertsOf('alertmanager', fixture('alertmanager', 'alert-without-service'), { serviceLabel: 'namespace' });
+  it('takes the service from the configured labels, in order', () => {
+    const alerts = alertsOf('alertmanager', fixture('alertmanager', 'alert-without-service'), { config: 'alerts: { serviceLabels: [namespace] }' });
     expect(alerts.map((a) => a.service)).toEqual(['shop', 'shop', 'shop', 'shop']);
-    expect(issuesOf('alertmanager', fixture('alertmanager', 'alert-without-service'), { serviceLabel: 'job' })).toEqual([
-      { path: 'alerts.2.labels.job', message: 'the alert has no "job" label' },
+    expect(skippedOf('alertmanager', fixture('alertmanager', 'alert-without-service'), { config: 'alerts: { serviceLabels: [job] }' })).toEqual([
+      { index: 2, reason: 'alerts.2: no service: none of the labels job is set and alerts.catchAll is not configured' },
     ]);
   });
 
-  it('names the alert without a service label', () => {
-    expect(issuesOf('alertmanager', fixture('alertmanager', 'alert-without-service'))).toEqual([
-      { path: 'alerts.3.labels.service', message: 'the alert has no "service" label' },
-    ]);
+  it('finds the service of an alert without a service label in app, and skips only what has none', () => {
+    const alerts = alertsOf('alertmanager', fixture('alertmanager', 'alert-without-service'));
+    expect(alerts.map((a) => a.service)).toEqual(['checkout', 'checkout', 'checkout', 'payments']);
+    const body = fixture('alertmanager', 'alert-without-service') as { alerts: { labels: Record<string, string> }[] };
+    delete body.alerts[3]?.labels.app;
+    const summary = parseWebhook('alertmanager', body);
+    expect(summary.alerts).toHaveLength(3);
+    expect(summary.skipped).toEqual([{ index: 3, reason: expect.stringMatching(/^alerts\.3: no service: none of the labels service, app, app\.kubernetes\.io\/name is set/) }]);
+  });
+
+  it('refuses a group in which no alert is usable, naming each', () => {
+    const body = fixture('alertmanager', 'alert-without-service') as { alerts: { labels: Record<string, string> }[] };
+    for (const alert of body.alerts) {
+      delete alert.labels.service;
+      delete alert.labels.app;
+    }
+    expect(issuesOf('alertmanager', body).map((i) => i.path)).toEqual(['alerts.0', 'alerts.1', 'alerts.2', 'alerts.3']);
   });
 
   it('names structural problems by path', () => {
@@ -377,10 +401,12 @@ describe('Grafana alerting webhook', () => {
     ]);
   });
 
-  it('names the alert without a service label', () => {
+  it('skips the alert without a service, keeping the other', () => {
     const body = fixture('grafana', 'firing-and-resolved') as { alerts: { labels: Record<string, string> }[] };
     delete body.alerts[1]?.labels.service;
-    expect(issuesOf('grafana', body)).toEqual([{ path: 'alerts.1.labels.service', message: 'the alert has no "service" label' }]);
+    const summary = parseWebhook('grafana', body);
+    expect(summary.alerts.map((a) => a.name)).toEqual(['Checkout error rate']);
+    expect(summary.skipped).toEqual([{ index: 1, reason: expect.stringContaining('alerts.1: no service') }]);
   });
 });
 
@@ -436,7 +462,7 @@ describe('Datadog webhook', () => {
   it('names what is missing or wrong', () => {
     const body = { ...(fixture('datadog', 'triggered') as object), alert_transition: 'Exploded', date: 'tomorrow' };
     expect(issuesOf('datadog', body).map((i) => i.path)).toEqual(['alert_transition', 'date']);
-    const noService = { ...(fixture('datadog', 'triggered') as object), tags: 'env:production', alert_scope: '' };
-    expect(issuesOf('datadog', noService)).toEqual([{ path: 'tags', message: 'no "service:" tag and no "service" field' }]);
+    const noService = { ...(fixture('datadog', 'triggered') as object), tags: 'env:production', alert_scope: '', title: 'High', alert_title: 'High' };
+    expect(issuesOf('datadog', noService)).toEqual([{ path: '', message: expect.stringMatching(/^no service: none of the labels service, app/) }]);
   });
 });

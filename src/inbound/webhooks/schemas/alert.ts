@@ -4,9 +4,9 @@ import {
   alertFingerprint,
   environmentFromLabels,
   normaliseSeverity,
-  type Alert,
 } from '../../../domain/alerts/model';
-import { isoTimestamp, labelsSchema, nonEmpty, receivedAt, type ReceiveOptions } from './common';
+import { isoTimestamp, labelsSchema, nonEmpty, receivedAt } from './common';
+import { routedAlert, type ItemOutcome, type NormaliseContext } from './outcome';
 
 /**
  * POST /webhooks/alert — the generic alert (PRODUCT.md "Generic alert"):
@@ -15,7 +15,7 @@ import { isoTimestamp, labelsSchema, nonEmpty, receivedAt, type ReceiveOptions }
  *    "labels": {"endpoint": "/api/orders"}, "value": 0.07}
  * Required: service, name. Defaults: severity "warning", status "firing", startsAt the time of
  * receipt, labels {}, environment from `environment` or the label env / environment, fingerprint
- * sha1 of source, service, name and labels.
+ * sha1 of source, service, name and labels. A list of such alerts is taken item by item.
  */
 export const alertSchema = z.object({
   service: nonEmpty,
@@ -34,21 +34,21 @@ export const alertSchema = z.object({
 
 export type AlertEvent = z.infer<typeof alertSchema>;
 
-export function normaliseAlert(event: AlertEvent, options?: ReceiveOptions): Alert {
+export function normaliseAlert(event: AlertEvent, context: NormaliseContext, path = ''): ItemOutcome {
   const source = 'generic';
-  return {
-    fingerprint: event.fingerprint ?? alertFingerprint({ source, service: event.service, name: event.name, labels: event.labels }),
+  return routedAlert(context.routing, { name: event.name, severity: event.severity, labels: event.labels, service: event.service }, path, (service) => ({
+    fingerprint: event.fingerprint ?? alertFingerprint({ source, service, name: event.name, labels: event.labels }),
     source,
-    service: event.service,
+    service,
     environment: event.environment ?? environmentFromLabels(event.labels),
     name: event.name,
     severity: normaliseSeverity(event.severity),
     status: event.status,
-    startsAt: event.startsAt ?? receivedAt(options),
+    startsAt: event.startsAt ?? receivedAt(context),
     endsAt: event.endsAt,
     summary: event.summary,
     labels: event.labels,
     value: event.value,
     url: event.url,
-  };
+  }));
 }

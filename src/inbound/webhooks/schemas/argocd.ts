@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { noChanges, type DeployStatus, type NewDeploy } from '../../../domain/deploys/model';
-import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, templatedText, type ReceiveOptions } from './common';
+import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, templatedText } from './common';
+import type { NormaliseContext } from './outcome';
 
 /**
  * POST /webhooks/argocd — an Argo CD notification. Argo CD lets you template the body, so this is
@@ -22,7 +23,8 @@ import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, template
  *             "app": "{{.app.metadata.name}}",
  *             "service": "{{index .app.metadata.labels "firebreak.io/service"}}",
  *             "environment": "{{index .app.metadata.labels "firebreak.io/environment"}}",
- *             "revision": "{{.app.status.sync.revision}}",
+ *             "revision": "{{.app.status.operationState.syncResult.revision}}",
+ *             "revisions": "{{.app.status.operationState.syncResult.revisions}}",
  *             "syncStatus": "{{.app.status.sync.status}}",
  *             "healthStatus": "{{.app.status.health.status}}",
  *             "phase": "{{.app.status.operationState.phase}}",
@@ -38,15 +40,37 @@ import { isoTimestamp, nonEmpty, receivedAt, strategySchema, templated, template
  * revision taken out. Optional keys may be left out, or render "" or "<no value>"; "strategy" may be
  * added (blue-green | canary | rolling | direct; default rolling, Kubernetes' own).
  *
+ * The version is `revision`; a multi-source application has none (Go renders "<no value>") and gives
+ * `revisions` instead (Go's "[a b]", a JSON array, or a JSON array text), joined with "+". A body
+ * with neither is refused: "<no value>" is never stored. `app` maps to a service with
+ * `argocd.applications` in the config (default: the label firebreak.io/service, else the app name).
+ *
  * Status: phase Succeeded → succeeded, Failed/Error → failed, Running/Terminating → started; without
  * a phase, syncStatus Synced → succeeded, anything else → started. A succeeded operation "rollback"
  * is rolled_back, recorded against previousRevision (the revision taken out) when given.
  */
-export const argocdSchema = z.object({
+/** Go's "[a b]", a JSON array (or its text) → the non-empty revisions. */
+function revisionList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  let list: unknown = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    try {
+      list = text.startsWith('["') ? JSON.parse(text) : text.replace(/^\[|\]$/g, '').split(/\s+/);
+    } catch {
+      list = [];
+    }
+  }
+  return (Array.isArray(list) ? list : []).map((r) => String(r).trim()).filter((r) => r !== '' && r !== '<no value>');
+}
+
+export const argocdSchema = z
+  .object({
   app: nonEmpty,
   service: templatedText,
   environment: templatedText,
-  revision: nonEmpty,
+  revision: templatedText,
+  revisions: templated(z.union([z.array(z.string()), z.string()]).optional()).transform(revisionList),
   previousRevision: templatedText,
   syncStatus: nonEmpty,
   healthStatus: nonEmpty,
@@ -57,16 +81,14 @@ export const argocdSchema = z.object({
   repoURL: templatedText,
   url: templatedText,
   actor: templatedText,
-});
+  })
+  .refine((n) => n.revision !== undefined || n.revisions.length > 0, {
+    path: ['revision'],
+    message: 'no revision: send {{.app.status.operationState.syncResult.revision}} or, for multi-source apps, revisions',
+  });
 
 export type ArgocdNotification = z.infer<typeof argocdSchema>;
 
-export interface ArgocdOptions extends ReceiveOptions {
-  /** Maps an Argo CD application to a Firebreak service when the body names none; default the app name. */
-  serviceForApp?: (app: string) => string | undefined;
-  /** Environment when the body names none. Default "production". */
-  defaultEnvironment?: string;
-}
 
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
 
@@ -91,13 +113,14 @@ function syncStatusOf(n: ArgocdNotification): DeployStatus {
   }
 }
 
-export function normaliseArgocd(n: ArgocdNotification, options?: ArgocdOptions): NewDeploy {
+export function normaliseArgocd(n: ArgocdNotification, options?: NormaliseContext): NewDeploy {
   const status = statusOf(n);
+  const revision = n.revision ?? n.revisions.join('+');
   // A rollback is recorded against the revision it took out; the one now running is the previous.
   const [version, previousVersion] =
-    status === 'rolled_back' && n.previousRevision ? [n.previousRevision, n.revision] : [n.revision, n.previousRevision];
+    status === 'rolled_back' && n.previousRevision ? [n.previousRevision, revision] : [revision, n.previousRevision];
   return {
-    service: n.service ?? options?.serviceForApp?.(n.app) ?? n.app,
+    service: options?.serviceForApp?.(n.app) ?? n.service ?? n.app,
     environment: n.environment ?? options?.defaultEnvironment ?? 'production',
     version,
     previousVersion,

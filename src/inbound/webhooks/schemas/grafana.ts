@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { ALERT_STATUSES, type Alert } from '../../../domain/alerts/model';
-import { alertmanagerAlertSchema, fromAlertmanagerAlerts, type AlertLabelOptions } from './alertmanager';
+import { ALERT_STATUSES, TEST_ALERT_SERVICE, alertFingerprint } from '../../../domain/alerts/model';
+import { alertmanagerAlertSchema, fromAlertmanagerAlert } from './alertmanager';
 import { labelsSchema } from './common';
+import type { ItemOutcome, NormaliseContext } from './outcome';
 
 /**
  * POST /webhooks/grafana — Grafana unified alerting's webhook contact point (payload version "1",
- * Alertmanager-like). The service is the label `serviceLabel` (default `service`), as for Alertmanager.
+ * Alertmanager-like). Alerts are taken item by item and find their service as Alertmanager's do.
+ * The contact point's **Test** button sends alertname=TestAlert, instance=Grafana ("Notification
+ * test"): it is stored as a test alert and shown as a test card (alerts.testChannel, else the
+ * announcements channel), never as a real alert.
  */
-const grafanaAlertSchema = alertmanagerAlertSchema.extend({
+export const grafanaAlertSchema = alertmanagerAlertSchema.extend({
   values: z.record(z.string(), z.number().nullable()).nullish(),
   valueString: z.string().optional(),
   silenceURL: z.string().optional(),
@@ -19,7 +23,7 @@ const grafanaAlertSchema = alertmanagerAlertSchema.extend({
 export const grafanaSchema = z.object({
   receiver: z.string(),
   status: z.enum(ALERT_STATUSES),
-  alerts: z.array(grafanaAlertSchema),
+  alerts: z.array(z.unknown()).min(1, 'the notification has no alerts'),
   groupLabels: labelsSchema.default({}),
   commonLabels: labelsSchema.default({}),
   commonAnnotations: labelsSchema.default({}),
@@ -34,7 +38,7 @@ export const grafanaSchema = z.object({
 });
 
 export type GrafanaWebhook = z.infer<typeof grafanaSchema>;
-type GrafanaAlert = z.infer<typeof grafanaAlertSchema>;
+export type GrafanaAlert = z.infer<typeof grafanaAlertSchema>;
 
 /**
  * The value that alerted. Grafana names expressions A, B, C… and the last is usually the threshold
@@ -47,9 +51,32 @@ function alertingValue(alert: GrafanaAlert): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-export function normaliseGrafana(webhook: GrafanaWebhook, options?: AlertLabelOptions): Alert[] {
-  return fromAlertmanagerAlerts(webhook.alerts, 'grafana', options, (alert) => ({
-    url: alert.panelURL || alert.dashboardURL || alert.generatorURL || undefined,
-    value: alertingValue(alert),
+/** What Grafana's contact-point Test button sends (pkg/services/ngalert TestReceivers' default alert). */
+export const isGrafanaTestAlert = (alert: GrafanaAlert) => alert.labels.alertname === 'TestAlert' && alert.labels.instance === 'Grafana';
+
+export function normaliseGrafanaAlert(alert: GrafanaAlert, context: NormaliseContext, path: string): ItemOutcome {
+  if (isGrafanaTestAlert(alert)) {
+    const source = 'grafana';
+    return {
+      kind: 'alert',
+      known: true,
+      alert: {
+        // Each press of Test is its own notification (Grafana stamps startsAt with the time of the press).
+        fingerprint: alertFingerprint({ source, service: TEST_ALERT_SERVICE, name: 'TestAlert', labels: { ...alert.labels, startsAt: alert.startsAt } }),
+        source,
+        service: TEST_ALERT_SERVICE,
+        name: 'TestAlert',
+        severity: 'info',
+        status: alert.status,
+        startsAt: alert.startsAt,
+        summary: alert.annotations.summary || 'Notification test',
+        labels: alert.labels,
+        test: true,
+      },
+    };
+  }
+  return fromAlertmanagerAlert(alert, 'grafana', context, path, (a) => ({
+    url: a.panelURL || a.dashboardURL || a.generatorURL || undefined,
+    value: alertingValue(a),
   }));
 }

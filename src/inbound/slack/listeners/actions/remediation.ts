@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DISABLE_FLAG_ACTION } from '../../../../blocks/remediation';
 import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../../blocks/remediation-ids';
 import { alreadyStartedText, refusedText } from '../../../../blocks/remediation-status';
+import { md, type Mrkdwn } from '../../../../blocks/text';
 import type { RemediationKind, Thread } from '../../../../domain/remediation/model';
 import type { RequestOutcome } from '../../../../domain/remediation/requests';
 import type { SlackDeps } from '../../deps';
@@ -11,6 +12,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
+/** The offer id the button carries; undefined when the value is not one of ours. */
 function parseValue(action: unknown) {
   const button = buttonSchema.safeParse(action);
   if (!button.success) return undefined;
@@ -40,11 +42,14 @@ function threadOf(body: BlockAction): Thread | undefined {
 export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
   return async ({ ack, action, body, respond, logger }: ActionArgs): Promise<void> => {
     await ack();
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    const value = parseValue(action);
+    const tell = (text: Mrkdwn) => respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
+    const ref = parseValue(action);
     const thread = threadOf(body);
-    if (!value || !thread || (kind === 'disable-flag' && !value.flagKey)) {
-      await tell('This button is not one I can act on (it may come from an older version of Firebreak). Use `/incident rollback` instead.');
+    // Only what the server stored when it rendered this button: an invented or altered value finds nothing.
+    const value = ref ? await deps.offers.get(ref.offer) : undefined;
+    if (ref && !value) logger.warn({ offer: ref.offer, user: body.user.id }, 'a remediation button named no stored offer: refused');
+    if (!value || !thread || (kind === 'disable-flag') !== Boolean(value.flagKey)) {
+      await tell(md`This button is not one I can act on (it may come from an older version of Firebreak). Use \`/incident rollback\` instead.`);
       return;
     }
     // A failure here is logged and told to the clicker by the error sink (error-sink.ts).
@@ -57,7 +62,7 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
       actor: body.user.id,
       thread,
     });
-    if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason));
+    if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason, outcome.who));
     else if (outcome.outcome === 'already') await tell(alreadyStartedText(outcome.record, outcome.elsewhere));
     // The job is queued; if this post fails the worker posts the status message itself.
     else await deps.remediation.showQueued(outcome.record).catch((error: unknown) => logger.warn(error));

@@ -2,11 +2,20 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { z } from 'zod';
 import { startIncidentModal } from '../../../../blocks/incident-modals';
 import type { SlackDeps } from '../../deps';
+import { channelLink, md } from '../../../../blocks/text';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const startValueSchema = z.object({ service: z.string(), fingerprint: z.string() });
+const startValueSchema = z.union([z.object({ service: z.string(), fingerprint: z.string() }), z.object({ ref: z.string().regex(/^[0-9a-f]{64}$/) })]);
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const SEVERITY_FOR_ALERT = { critical: 'P1', error: 'P2', warning: 'P2', info: 'P3' } as const;
 
@@ -15,15 +24,16 @@ export function startFromAlert(deps: SlackDeps) {
   return async ({ ack, action, body, client, respond }: ActionArgs): Promise<void> => {
     await ack();
     const button = buttonSchema.safeParse(action);
-    const value = button.success ? startValueSchema.safeParse(JSON.parse(button.data.value)) : undefined;
-    const alert = value?.success ? await deps.alerts.get(value.data.fingerprint) : undefined;
+    const value = button.success ? startValueSchema.safeParse(parseJson(button.data.value)) : undefined;
+    const fingerprint = !value?.success ? undefined : 'ref' in value.data ? await deps.redis.get(deps.keys.seen('alert-ref', value.data.ref)) : value.data.fingerprint;
+    const alert = fingerprint ? await deps.alerts.get(fingerprint) : undefined;
     if (!alert) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That alert is no longer known (past retention?). Use `/incident start`.' });
       return;
     }
     const open = await deps.incidents.openIncidentForService(alert.service);
     if (open) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: `${open.id} is already open for ${alert.service}: <#${open.channelId ?? ''}>` });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: md`${open.id} is already open for ${alert.service}: ${channelLink(open.channelId ?? open.channelName)}`.toString() });
       return;
     }
     const verdict = await deps.verdictFor(alert);
@@ -33,8 +43,8 @@ export function startFromAlert(deps: SlackDeps) {
         title: `${alert.name} on ${alert.service}`.slice(0, 80),
         severities: deps.content.severities,
         services: Object.keys(deps.config.services),
-        service: alert.service in deps.config.services ? alert.service : undefined,
-        severity: SEVERITY_FOR_ALERT[alert.severity as keyof typeof SEVERITY_FOR_ALERT] ?? 'P2',
+        service: Object.hasOwn(deps.config.services, alert.service) ? alert.service : undefined,
+        severity: Object.hasOwn(SEVERITY_FOR_ALERT, alert.severity) ? SEVERITY_FOR_ALERT[alert.severity as keyof typeof SEVERITY_FOR_ALERT] : 'P2',
         impact: [alert.summary, verdict].filter(Boolean).join('\n'),
         reporterId: body.user.id,
         metadata: { channelId: body.channel?.id, origin: { alertFingerprint: alert.fingerprint, alertName: alert.name, verdict } },

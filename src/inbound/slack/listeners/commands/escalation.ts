@@ -1,6 +1,6 @@
 import { acknowledgeReplyText, escalateReplyText } from '../../../../blocks/escalation';
 import type { Incident } from '../../../../domain/incidents/model';
-import { mention } from '../../../../blocks/text';
+import { md, mention, type Mrkdwn } from '../../../../blocks/text';
 import type { SlackDeps } from '../../deps';
 
 interface EscalationInvocation {
@@ -8,10 +8,9 @@ interface EscalationInvocation {
   command: { user_id: string };
 }
 
-type Run = (incident: Incident, invocation: EscalationInvocation) => Promise<string>;
+type Run = (incident: Incident, invocation: EscalationInvocation) => Promise<Mrkdwn>;
 
-const POSTMORTEM_USAGE =
-  'Usage: `/incident postmortem` — a Markdown draft from the timeline; `/incident postmortem scheduled` — marks the postmortem as scheduled, which stops its reminder.';
+const POSTMORTEM_USAGE = md`Usage: \`/incident postmortem\` — a Markdown draft from the timeline; \`/incident postmortem scheduled\` — marks the postmortem as scheduled, which stops its reminder.`;
 
 /**
  * `/incident ack`, `/incident escalate` and `/incident postmortem scheduled`, run inside an incident
@@ -29,13 +28,13 @@ export function escalationSubcommands(deps: SlackDeps): { ack: Run; escalate: Ru
       const sub = (args[0] ?? 'draft').toLowerCase();
       if (sub === 'draft') {
         await deps.incidents.requestPostmortem(incident.id, command.user_id);
-        return `Writing a postmortem draft of ${incident.id} from its timeline; it will be posted here as a Markdown file.`;
+        return md`Writing a postmortem draft of ${incident.id} from its timeline; it will be posted here as a Markdown file.`;
       }
       if (sub !== 'scheduled') return POSTMORTEM_USAGE;
       const { first, ack } = await deps.escalation.markPostmortemScheduled(incident.id, command.user_id);
       return first
-        ? `Postmortem of ${incident.id} marked as scheduled; no reminder will be sent.`
-        : `The postmortem of ${incident.id} was already marked as scheduled by ${mention(ack.by)}.`;
+        ? md`Postmortem of ${incident.id} marked as scheduled; no reminder will be sent.`
+        : md`The postmortem of ${incident.id} was already marked as scheduled by ${mention(ack.by)}.`;
     },
   };
 }

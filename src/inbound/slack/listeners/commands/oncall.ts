@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { onCallBoardText, overrideReplyText } from '../../../../blocks/oncall';
-import { escapeMrkdwn } from '../../../../blocks/text';
+import { joinMd, md, type Mrkdwn } from '../../../../blocks/text';
 import { parseDuration } from '../../../../lib/duration';
 import type { SlackDeps } from '../../deps';
 import { parseUserMention } from '../../text';
 
-export const ONCALL_USAGE = [
-  '`/incident oncall` — who is on call in each rotation, until when, and who is next',
-  '`/incident oncall override <rotation> @user <duration>` — @user takes the shift from now (e.g. `8h`, `2d`, `1w`)',
-].join('\n');
+const USAGE_LINES = [
+  md`\`/incident oncall\` — who is on call in each rotation, until when, and who is next`,
+  md`\`/incident oncall override &lt;rotation&gt; @user &lt;duration&gt;\` — @user takes the shift from now (e.g. \`8h\`, \`2d\`, \`1w\`)`,
+];
+export const ONCALL_USAGE = joinMd(USAGE_LINES);
 
 /** The words after `/incident oncall override`. */
 const overrideArgsSchema = z.tuple([
@@ -28,20 +29,20 @@ const overrideArgsSchema = z.tuple([
 
 /** `/incident oncall [override …]`: works in any channel, answered privately. */
 export function oncallSubcommand(deps: SlackDeps) {
-  return async ({ args, command }: { args: string[]; command: { user_id: string } }): Promise<string> => {
+  return async ({ args, command }: { args: string[]; command: { user_id: string } }): Promise<Mrkdwn> => {
     const oncall = deps.oncall;
-    if (!oncall) return 'On-call rotations are not available in this process.';
+    if (!oncall) return md`On-call rotations are not available in this process.`;
     const [sub, ...rest] = args;
     if (!sub) return onCallBoardText(await oncall.service.board(), deps.clock.now());
-    if (sub.toLowerCase() !== 'override') return `I don't know \`/incident oncall ${escapeMrkdwn(sub)}\`.\n${ONCALL_USAGE}`;
+    if (sub.toLowerCase() !== 'override') return md`I don't know \`/incident oncall ${sub}\`.\n${ONCALL_USAGE}`;
     const parsed = overrideArgsSchema.safeParse(rest);
     if (!parsed.success) {
       const reasons = parsed.error.issues.map((issue) => (issue.code === 'custom' ? issue.message : 'expected a rotation, a user and a duration'));
-      return `${escapeMrkdwn([...new Set(reasons)].join('; '))}\nUsage: ${ONCALL_USAGE.split('\n')[1]}`;
+      return md`${[...new Set(reasons)].join('; ')}\nUsage: ${USAGE_LINES[1]!}`;
     }
     const [rotation, userId, durationMs] = parsed.data;
     if (!oncall.service.rotationNames().includes(rotation)) {
-      return `No rotation "${escapeMrkdwn(rotation)}". Known: ${oncall.service.rotationNames().map(escapeMrkdwn).join(', ') || 'none (config `oncall.rotations`)'}`;
+      return md`No rotation "${rotation}". Known: ${oncall.service.rotationNames().join(', ') || 'none (config oncall.rotations)'}`;
     }
     const override = await oncall.flows.override({ rotation, userId, durationMs, by: command.user_id });
     deps.logger.info({ audit: 'oncall-override', ...override }, 'on-call override taken');

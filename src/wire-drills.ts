@@ -1,0 +1,49 @@
+import type { WebClient } from '@slack/web-api';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ConfigFile } from './config/file';
+import type { Content } from './content';
+import type { IncidentService } from './domain/incidents/service';
+import type { Clock } from './lib/clock';
+import type { RedisKeys } from './lib/keys';
+import { createQueue, QUEUE_NAMES, WORKER_DEFAULTS, type QueueSettings } from './outbound/jobs/queues';
+import { SlackDrills } from './outbound/slack/drill-runner';
+import { RedisDrillStore } from './outbound/store/drill-store';
+
+const reminderJobSchema = z.object({ runbook: z.string().min(1), channel: z.string().min(1) });
+
+/** Part of the composition root: drills, their store, and the "runbook due for a test" reminders. */
+export function wireDrills(options: {
+  redis: Redis;
+  keys: RedisKeys;
+  queueSettings: QueueSettings;
+  incidents: IncidentService;
+  config: ConfigFile;
+  content: Content;
+  clock: Clock;
+  logger: Logger;
+  client: () => WebClient;
+}) {
+  const { queueSettings, logger } = options;
+  const reminders = createQueue(QUEUE_NAMES.drillReminders, queueSettings);
+  const drills = new SlackDrills({ ...options, store: new RedisDrillStore(options.redis, options.keys), reminders });
+  return {
+    drills,
+    startWorker(): Worker {
+      const worker = new Worker(
+        QUEUE_NAMES.drillReminders,
+        async (job) => {
+          const parsed = reminderJobSchema.safeParse(job.data);
+          if (!parsed.success) throw new UnrecoverableError(`drill reminder ${job.id} has invalid data: ${parsed.error.message}`);
+          return drills.remind(job.id ?? '', parsed.data);
+        },
+        { ...WORKER_DEFAULTS, connection: queueSettings.connection, prefix: queueSettings.prefix },
+      );
+      worker.on('error', (error) => logger.error({ err: error }, 'drill reminder worker error'));
+      return worker;
+    },
+    close: () => reminders.close(),
+  };
+}

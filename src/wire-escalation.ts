@@ -6,6 +6,8 @@ import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import type { EscalationDeps, FireResult } from './domain/escalation/firing';
 import type { TargetResolver, TimerScheduler } from './domain/escalation/ports';
+import { levelName } from './domain/escalation/describe';
+import { unstaffedLevels } from './domain/escalation/policy';
 import { EscalationService } from './domain/escalation/service';
 import type { Timer, TimerKind } from './domain/escalation/timers';
 import type { IncidentService } from './domain/incidents/service';
@@ -51,6 +53,9 @@ export function wireEscalation(options: {
   refusals?: SlackRefusals;
 }): EscalationWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
+  for (const { service, level } of unstaffedLevels(config.services, content.policy.escalation)) {
+    options.logger.warn({ service, level: level.level }, `Service ${service}: escalation ${levelName(level)} has nobody configured; reaching it will page nobody`);
+  }
   const queue = createQueue(QUEUE_NAMES.timers, queueSettings);
   let directory: SlackDirectory | undefined;
   const notifier = new SlackEscalationNotifier({

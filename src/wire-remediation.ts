@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import type { AlertTracker } from './domain/alerts/ports';
+import type { NewDeploy } from './domain/deploys/model';
 import type { EscalateResult } from './domain/escalation/service';
 import { SYSTEM_ACTOR, type Incident } from './domain/incidents/model';
 import type { ContextInfo, ContextLookup, DeployLookup, Escalator, RemediationCatalog, ServiceRemediation } from './domain/remediation/action-ports';
@@ -50,7 +51,7 @@ export interface RemediationWiringOptions {
   incidents: IncidentNotes & { get(id: string): Promise<Incident> };
   /** For an alert card: the incident open for its service, if any. */
   openIncidentFor(service: string): Promise<Incident | undefined>;
-  deploys: DeployLookup;
+  deploys: DeployLookup & { record(deploy: NewDeploy): Promise<unknown> };
   alerts: AlertTracker;
   /** Bolt builds its Web API client after the services: read it when something is sent. */
   client: () => WebClient;
@@ -85,7 +86,7 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     },
   };
   const requests = new RemediationRequests({ catalog, deploys: options.deploys, store, queue: new BullRemediationQueue(queue), audit, directory: groups, contexts, notifier, clock });
-  const service = new RemediationService({ catalog, store, notifier, audit, probe: new HttpHealthProbe(), contexts, clock, logger, escalator });
+  const service = new RemediationService({ catalog, store, notifier, audit, probe: new HttpHealthProbe(), contexts, clock, logger, escalator, history: options.deploys });
   return {
     requests,
     service,

@@ -6,6 +6,7 @@ export const ESCALATION_ACTIONS = {
   joinChannel: 'escalation_join_channel',
   escalateNow: 'escalation_escalate_now',
   postUpdate: 'escalation_post_update',
+  dataLoss: 'escalation_data_loss',
 } as const;
 
 export const ESCALATION_BLOCKS = {

@@ -14,11 +14,19 @@ const channelOf = (incident: Incident) => channelLink(incident.channelId ?? inci
 /** The domain's words, with the mentions built here (validated ids) and every other part escaped. */
 const targetsMd = (level: EscalationLevel): Mrkdwn =>
   level.notify.length > 0 ? joinMd(level.notify.map(mentionTarget), ', ') : md`nobody is configured for this level`;
-const reasonMd = (reason: EscalationReason): Mrkdwn => (reason.kind === 'manual' ? md`escalated by ${mention(reason.by)}` : md`${reasonText(reason)}`);
+const reasonMd = (reason: EscalationReason): Mrkdwn =>
+  reason.kind === 'manual'
+    ? md`escalated by ${mention(reason.by)}`
+    : reason.kind === 'data-loss'
+      ? md`data loss risk flagged by ${mention(reason.by)}`
+      : md`${reasonText(reason)}`;
 
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger') {
   return { type: 'button' as const, text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
 }
+
+/** The template's level 3 trigger, as a button in the incident channel. */
+export const DATA_LOSS_BUTTON = 'Data loss risk';
 
 function levelButtons(notice: LevelNotice, withJoin: boolean): KnownBlock {
   const value = escalationButtonValue({ incidentId: notice.incident.id, level: notice.level.level, epoch: notice.epoch });
@@ -29,6 +37,7 @@ function levelButtons(notice: LevelNotice, withJoin: boolean): KnownBlock {
       button('Acknowledge', ESCALATION_ACTIONS.acknowledge, value, 'primary'),
       ...(withJoin ? [button('Join channel', ESCALATION_ACTIONS.joinChannel, value)] : []),
       button('Escalate now', ESCALATION_ACTIONS.escalateNow, value, 'danger'),
+      ...(withJoin ? [] : [button(DATA_LOSS_BUTTON, ESCALATION_ACTIONS.dataLoss, value, 'danger')]),
     ],
   };
 }
@@ -53,6 +62,11 @@ export function escalationDirectMessage(notice: LevelNotice, render: RenderTempl
 
 /** The line in the incident channel when a level is reached. */
 export function escalationChannelMessage(notice: LevelNotice, render: RenderTemplate): SlackMessage {
+  if (notice.level.notify.length === 0) {
+    const where = notice.incident.service ? md` in ${notice.incident.service}'s escalation` : md``;
+    const text = md`:warning: Could not page ${levelName(notice.level)}: nobody is configured for it${where} — ${reasonMd(notice.reason)}. Page them by hand.`;
+    return slackMessage(text, [section(text), levelButtons(notice, false)]);
+  }
   const text = render('escalation-channel', {
     level: notice.level.level,
     targets: targetsMd(notice.level),

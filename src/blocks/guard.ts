@@ -39,6 +39,7 @@ export function guardProposalMessage(view: GuardView, offer: RollbackOffer, roll
       ? remediationButtons(deploy, { kind: 'guard', id: window.deployId }, { flags: false, rollbackTargetText: target === undefined ? undefined : formatElapsed(target) })
       : undefined;
   if (buttons) extra.push(buttons);
+  else if (offer.kind === 'superseded') extra.push(section(md`:fast_forward: *This proposal no longer applies:* ${offer.because}; the guard watches the newer deploy now. No Rollback button.`));
   else extra.push(section(md`:no_entry_sign: No Rollback button: ${offer.kind === 'unavailable' ? offer.reason : 'nothing to roll back to'}. Roll back by hand.`));
   extra.push(context(watching(window, 'propose')));
   return message(text, extra);

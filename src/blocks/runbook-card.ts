@@ -2,7 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Runbook } from '../content/schema';
 import { RUNBOOK_ACTIONS, RUNBOOK_CHECKS_BLOCK, RUNBOOK_VIEW, SHOW_ALL_TEXT } from './runbook-ids';
 import type { SlackMessage } from './incident-messages';
-import { context, joinMd, md, mrkdwn, plain, section, text, truncate, type Mrkdwn } from './text';
+import { context, joinMd, md, mrkdwn, plain, section, slackMessage, text, truncate, type Mrkdwn } from './text';
 
 /** How many first checks the card shows as checkboxes (Slack allows 10). */
 const FIRST_CHECKS = 5;

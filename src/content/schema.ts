@@ -73,6 +73,8 @@ const escalationSchema = z
       .array(z.strictObject({ after: durationSchema, role: textSchema }))
       .min(1, 'must list at least one level'),
     p0SkipsToLevel: z.number().int().min(1),
+    p0Unresolved: z.strictObject({ level: z.number().int().min(1), after: durationSchema }).optional(),
+    dataLossLevel: z.number().int().min(1).optional(),
     renotifyEvery: durationSchema,
   })
   .superRefine((escalation, ctx) => {

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   content?: Content;
   /** Share one fake Slack between replicas or across a restart. */
   slack?: FakeSlack;
+  /** Capture the process's log (start-up warnings). */
+  logger?: ReturnType<typeof createLogger>;
 }
 
 export function redisUrl(): string {
@@ -72,7 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     content: options.content ?? content,
     redisUrl: options.redisUrl ?? redisUrl(),
-    logger: createLogger(env.LOG_LEVEL),
+    logger: options.logger ?? createLogger(env.LOG_LEVEL),
     clock: options.clock,
     workers: options.workers,
   });

@@ -6,7 +6,8 @@ export type DeployStrategy = (typeof DEPLOY_STRATEGIES)[number];
 export const DEPLOY_STATUSES = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
 
-export const DEPLOY_SOURCES = ['generic', 'github', 'argocd'] as const;
+/** `firebreak`: a rollback Firebreak ran itself, written into the history. */
+export const DEPLOY_SOURCES = ['generic', 'github', 'argocd', 'firebreak'] as const;
 export type DeploySource = (typeof DEPLOY_SOURCES)[number];
 
 export interface FlagChange {

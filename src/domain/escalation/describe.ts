@@ -27,5 +27,9 @@ export function reasonText(reason: EscalationReason, mention: Mention = mentionT
       return `${reason.severity} incident: this level is paged at once`;
     case 'manual':
       return `escalated by ${mention(reason.by)}`;
+    case 'p0-unresolved':
+      return `P0 still unresolved after ${humanDuration(reason.after)}`;
+    case 'data-loss':
+      return `data loss risk flagged by ${mention(reason.by)}`;
   }
 }

@@ -97,13 +97,15 @@ export class TimerFiring {
 
     const notifiedAt =
       timer.round === 0 ? await store.markNotified(incident.id, timer.epoch, level.level, now.toISOString()) : (state.notified[level.level] ?? now.toISOString());
-    const reason: EscalationReason = timer.escalatedBy ? { kind: 'manual', by: timer.escalatedBy } : timerReason(policy, level, incident.severity);
+    const reason: EscalationReason = timer.escalatedBy
+      ? { kind: timer.dataLoss ? 'data-loss' : 'manual', by: timer.escalatedBy }
+      : timerReason(policy, level, incident.severity);
     const notice: LevelNotice = { incident, level, epoch: timer.epoch, round: timer.round, reason, latestUpdate: await this.latestUpdate(incident), now };
     const users = await notifier.expand(level.notify);
     if (!(await this.stillOpen(incident.id))) return skipped('the incident was resolved meanwhile');
 
     for (const user of users) await store.once(incident.id, timerStep(timer, `dm-${user}`), () => notifier.directMessage(user, notice));
-    if (timer.round === 0 && announcedInChannel(level, reason)) {
+    if (timer.round === 0 && announcedInChannel(level, reason, incident.service)) {
       await store.once(incident.id, timerStep(timer, 'channel'), () => notifier.escalationLine(notice));
     }
     const text =

@@ -16,6 +16,10 @@ export interface EscalationPolicy {
   levels: EscalationLevel[];
   /** A P0 reaches every level up to this one at once. */
   p0SkipsToLevel: number;
+  /** A P0 still open reaches `level` after `after` ms (when that is sooner than the level's own time). */
+  p0Unresolved?: { level: number; after: number };
+  /** The level a data loss risk goes to at once. */
+  dataLossLevel?: number;
   /** A notified level is pinged again this often until someone acknowledges it. */
   renotifyEvery: number;
 }
@@ -32,6 +36,8 @@ export interface EscalationDefaults {
   escalation: {
     defaultLevels: { after: number; role: string }[];
     p0SkipsToLevel: number;
+    p0Unresolved?: { level: number; after: number };
+    dataLossLevel?: number;
     renotifyEvery: number;
   };
   updates: { every: number };
@@ -66,7 +72,9 @@ export type EscalationReason =
   | { kind: 'opened' }
   | { kind: 'elapsed'; after: number }
   | { kind: 'severity'; severity: SeverityId }
-  | { kind: 'manual'; by: string };
+  | { kind: 'manual'; by: string }
+  | { kind: 'p0-unresolved'; after: number }
+  | { kind: 'data-loss'; by: string };
 
 /** Everything a notifier needs to tell people about a level. */
 export interface LevelNotice {

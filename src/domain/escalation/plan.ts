@@ -19,14 +19,14 @@ export function ladderTimers(incident: Incident, state: EscalationState, policy:
 }
 
 /** The timer that notifies `level` now, because someone asked for it. */
-export function manualEscalationTimer(incidentId: string, epoch: number, level: number, by: string, now: Date): EscalationTimer {
-  return { kind: 'escalation', incidentId, epoch, level, round: 0, escalatedBy: by, dueAt: now.toISOString() };
+export function manualEscalationTimer(incidentId: string, epoch: number, level: number, by: string, now: Date, dataLoss = false): EscalationTimer {
+  return { kind: 'escalation', incidentId, epoch, level, round: 0, escalatedBy: by, dueAt: now.toISOString(), ...(dataLoss ? { dataLoss } : {}) };
 }
 
 /** The next reminder of a notified level. */
 export function renotifyTimer(timer: EscalationTimer, notifiedAt: string, every: number): EscalationTimer {
   const round = timer.round + 1;
-  const { escalatedBy: _manual, ...rest } = timer;
+  const { escalatedBy: _manual, dataLoss: _dataLoss, ...rest } = timer;
   return { ...rest, round, dueAt: renotifyDueAt(notifiedAt, round, every).toISOString() };
 }
 

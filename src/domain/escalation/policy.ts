@@ -29,7 +29,13 @@ export function resolvePolicy(service: ServiceEscalationSettings | undefined, de
           role: level.role,
           notify: index === 0 ? [...new Set(service?.responders ?? [])] : [],
         }));
-  return { levels, p0SkipsToLevel: defaults.p0SkipsToLevel, renotifyEvery: defaults.renotifyEvery };
+  return {
+    levels,
+    p0SkipsToLevel: defaults.p0SkipsToLevel,
+    renotifyEvery: defaults.renotifyEvery,
+    ...(defaults.p0Unresolved ? { p0Unresolved: defaults.p0Unresolved } : {}),
+    ...(defaults.dataLossLevel ? { dataLossLevel: defaults.dataLossLevel } : {}),
+  };
 }
 
 /** Does severity `severity` take this level at once? */
@@ -37,25 +43,50 @@ export function skippedTo(policy: EscalationPolicy, level: EscalationLevel, seve
   return severity === 'P0' && level.level <= policy.p0SkipsToLevel;
 }
 
-/** When `level` is due: `after` from the anchor, or at the anchor for a P0 up to its skip level. */
+/** Does a still-open P0 reach this level sooner than its own time (the template's "P0 unresolved")? */
+export function p0UnresolvedAfter(policy: EscalationPolicy, level: EscalationLevel, severity: SeverityId): number | undefined {
+  const rule = policy.p0Unresolved;
+  return severity === 'P0' && rule && rule.level === level.level && rule.after < level.after ? rule.after : undefined;
+}
+
+/** When `level` is due: `after` from the anchor, at the anchor for a P0 up to its skip level, sooner for a P0 still open. */
 export function levelDueAt(policy: EscalationPolicy, level: EscalationLevel, severity: SeverityId, anchor: Date): Date {
-  return new Date(anchor.getTime() + (skippedTo(policy, level, severity) ? 0 : level.after));
+  const after = skippedTo(policy, level, severity) ? 0 : (p0UnresolvedAfter(policy, level, severity) ?? level.after);
+  return new Date(anchor.getTime() + after);
+}
+
+/** The level a data loss risk goes to: the template's (level 3), or the top of a shorter ladder. */
+export function dataLossLevel(policy: EscalationPolicy): EscalationLevel | undefined {
+  return policy.levels[Math.min(policy.dataLossLevel ?? 3, policy.levels.length) - 1];
+}
+
+/** Levels nobody is configured for, per service: said at start-up, so the gap is known before it matters. */
+export function unstaffedLevels(services: Record<string, ServiceEscalationSettings>, defaults: EscalationDefaults['escalation']): { service: string; level: EscalationLevel }[] {
+  return Object.entries(services).flatMap(([service, settings]) =>
+    resolvePolicy(settings, defaults)
+      .levels.filter((level) => level.notify.length === 0)
+      .map((level) => ({ service, level })),
+  );
 }
 
 /** Why a level fires on its timer. */
 export function timerReason(policy: EscalationPolicy, level: EscalationLevel, severity: SeverityId): EscalationReason {
   if (level.after === 0) return { kind: 'opened' };
   if (skippedTo(policy, level, severity)) return { kind: 'severity', severity };
+  const sooner = p0UnresolvedAfter(policy, level, severity);
+  if (sooner !== undefined) return { kind: 'p0-unresolved', after: sooner };
   return { kind: 'elapsed', after: level.after };
 }
 
 /**
  * Whether reaching a level is said in the incident channel. Level 1 with no delay is the page that
- * opens the incident (its people are invited to the channel), and a level nobody is configured for
- * pages nobody: those go on the timeline only.
+ * opens the incident (its people are invited to the channel): timeline only. A level nobody is
+ * configured for pages nobody: the channel of a service's incident is told who could not be paged
+ * (an incident with no service has no ladder to configure: timeline only).
  */
-export function announcedInChannel(level: EscalationLevel, reason: EscalationReason): boolean {
-  return level.notify.length > 0 && !(level.level === 1 && reason.kind === 'opened');
+export function announcedInChannel(level: EscalationLevel, reason: EscalationReason, service?: string): boolean {
+  if (level.notify.length === 0) return service !== undefined;
+  return !(level.level === 1 && reason.kind === 'opened');
 }
 
 /** The ladder's anchor: the reopening time, or the incident's start. */

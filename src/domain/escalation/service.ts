@@ -4,7 +4,7 @@ import { levelName } from './describe';
 import { policyFor, serviceSettings, TimerFiring, type EscalationDeps, type FireResult } from './firing';
 import type { Acknowledgement, EscalationLevel, EscalationState } from './model';
 import { ladderTimers, manualEscalationTimer, postmortemTimer, updateReminderTimer } from './plan';
-import { currentLevel, postmortemDueAt, updateInterval } from './policy';
+import { currentLevel, dataLossLevel, postmortemDueAt, updateInterval } from './policy';
 import { timerId, timerPrefix, type Timer } from './timers';
 
 export type AcknowledgeResult =
@@ -101,6 +101,23 @@ export class EscalationService {
     if (target <= current) return { kind: 'already', level: target };
     await scheduler.schedule(manualEscalationTimer(incidentId, state.epoch, target, by, clock.now()));
     await incidents.note(incidentId, by, 'escalation', `Asked to escalate to ${levelName(level)} now`, { level: target });
+    return { kind: 'escalating', level };
+  }
+
+  /**
+   * **Data loss risk** (button or `/incident escalate data-loss`): the template's level 3 at once,
+   * whatever level the incident is at; on the timeline who flagged it.
+   */
+  async escalateDataLoss(incidentId: string, by: string): Promise<EscalateResult> {
+    const { incidents, store, scheduler, clock } = this.deps;
+    const incident = await incidents.get(incidentId);
+    if (!isOpen(incident)) return { kind: 'resolved' };
+    const state = await store.get(incidentId);
+    const level = dataLossLevel(policyFor(incident, this.deps));
+    if (!level) return { kind: 'top', level: 0 };
+    if (state.notified[level.level] !== undefined) return { kind: 'already', level: level.level };
+    await scheduler.schedule(manualEscalationTimer(incidentId, state.epoch, level.level, by, clock.now(), true));
+    await incidents.note(incidentId, by, 'escalation', `Flagged a data loss risk: escalating to ${levelName(level)} now`, { level: level.level, dataLoss: true });
     return { kind: 'escalating', level };
   }
 

@@ -14,6 +14,8 @@ export const timerSchema = z.discriminatedUnion('kind', [
     round: z.number().int().nonnegative(),
     /** Set when someone pressed Escalate now or typed /incident escalate. */
     escalatedBy: z.string().optional(),
+    /** Set when someone flagged a data loss risk (button or /incident escalate data-loss). */
+    dataLoss: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal('update-reminder'),

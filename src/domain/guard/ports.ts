@@ -55,7 +55,7 @@ export interface Posted {
 }
 
 /** Whether the card can offer Rollback, or why not. */
-export type RollbackOffer = { kind: 'button' } | { kind: 'unavailable'; reason: string };
+export type RollbackOffer = { kind: 'button' } | { kind: 'unavailable'; reason: string } | { kind: 'superseded'; because: string };
 
 export interface GuardView {
   window: GuardWindow;

@@ -22,6 +22,7 @@ export const GUARD_STEPS = {
   report: 'report',
   rollback: 'rollback',
   reportFinal: 'report-final',
+  proposalSuperseded: 'proposal-superseded',
   incidentReport: 'incident-report',
   problem: (key: string) => `problem-${key}`,
 } as const;
@@ -82,6 +83,21 @@ export class GuardResponder {
     if (!deploy) return { view, offer: { kind: 'unavailable', reason: 'the deploy is no longer known' } };
     if (!deploy.previousVersion) return { view, offer: { kind: 'unavailable', reason: 'the deploy names no previous version' } };
     return { view, offer: { kind: 'button' } };
+  }
+
+  /** A newer deploy superseded the window: its proposal card, if shown, says so and loses its button (once). */
+  async superseded(window: GuardWindow, because: string): Promise<void> {
+    const { store, notifier } = this.deps;
+    const shown = parse<ShownProposal>(await store.step(window.deployId, GUARD_STEPS.proposal));
+    if (!shown || !(await store.claimStep(window.deployId, GUARD_STEPS.proposalSuperseded))) return;
+    try {
+      const deploy = await this.deps.deploys.get(window.deployId);
+      await notifier.updateProposal(shown, { window, deploy, breaches: window.breaches }, { kind: 'superseded', because });
+    } catch (error) {
+      await store.releaseStep(window.deployId, GUARD_STEPS.proposalSuperseded);
+      throw error;
+    }
+    await store.finishStep(window.deployId, GUARD_STEPS.proposalSuperseded, 'done');
   }
 
   /** One card per deploy; a signal that breaches later is added to it. */

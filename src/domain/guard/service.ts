@@ -94,7 +94,15 @@ export class DeployGuard {
     };
     if (!settings || !source) return end(next, 'ended', 'the guard is off for the service');
     const watched = await store.watching(window.service);
-    if (watched?.deployId !== window.deployId) return end(next, 'superseded', watched ? `superseded by ${watched.version}` : 'the deploy was rolled back or replaced');
+    if (watched?.deployId !== window.deployId) {
+      const ended = await end(next, 'superseded', watched ? `superseded by ${watched.version}` : 'the deploy was rolled back or replaced');
+      if (watched) {
+        await this.deps.responder
+          .superseded(ended, `${window.service} ${watched.version} was deployed since`)
+          .catch((error: unknown) => logger.warn({ err: error, deployId: window.deployId }, 'guard: superseded proposal card not updated'));
+      }
+      return ended;
+    }
 
     if (settings.signals.includes('latencyP95') && next.baseline === undefined) {
       const reading = await source.baseline(window);

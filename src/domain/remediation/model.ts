@@ -72,6 +72,10 @@ export const actionProgressSchema = z.object({
   verificationTs: z.string().optional(),
   announcementTs: z.string().optional(),
   failureTs: z.string().optional(),
+  /** Set once the rollback, over its runbook target time, escalated the incident one level. */
+  slowEscalated: z.boolean().optional(),
+  /** Set once a succeeded rollback was written into the deploy history. */
+  historyRecorded: z.boolean().optional(),
 });
 export type ActionProgress = z.infer<typeof actionProgressSchema>;
 

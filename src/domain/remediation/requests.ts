@@ -250,6 +250,9 @@ export class RemediationRequests {
     if (!deploy.previousVersion) return `${deploy.service} ${deploy.version} has no known previous version to go back to`;
     if (endsVersion(deploy.status)) return `${deploy.service} ${deploy.version} is not live (${deploy.status.replace('_', ' ')})`;
     const latest = await this.deps.deploys.latest(deploy.service, deploy.environment);
+    if (latest && latest.version === deploy.version && latest.status === 'rolled_back') {
+      return `${deploy.service} ${deploy.version} was already rolled back (${latest.previousVersion ?? 'the previous version'} is current in ${deploy.environment})`;
+    }
     if (latest && latest.version !== deploy.version) {
       return `${deploy.service} was deployed again since (${latest.version} is the latest in ${deploy.environment}); rolling back ${deploy.version} would undo that too`;
     }

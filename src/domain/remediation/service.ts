@@ -11,6 +11,7 @@ import type {
   RemediationNotifier,
   Warner,
 } from './action-ports';
+import { noChanges, type NewDeploy } from '../deploys/model';
 import { PermanentActionError } from './errors';
 import {
   describeAction,
@@ -35,6 +36,8 @@ export interface RemediationServiceDeps {
   logger: Warner;
   /** The escalation engine's "page the next level now"; without it the failure message names who to page. */
   escalator?: Escalator;
+  /** The deploy history: a rollback Firebreak ran is written into it (the bad version rolled back). */
+  history?: { record(deploy: NewDeploy): Promise<unknown> };
   /** How long the worker waits for the clicker's status message before posting one itself (default 5 s). */
   statusWaitMs?: number;
 }
@@ -118,7 +121,52 @@ export class RemediationService {
     const against = target === undefined ? '' : ` (target under ${formatElapsed(target)})`;
     await this.audit(record, `${title(spec)} succeeded in ${formatElapsed(elapsed)}${against}: ${result.summary}`, { state: 'succeeded', elapsedMs: elapsed });
     status.show(record); // verification follows at once; run() waits for the final state to be shown
+    record = await this.recordInHistory(record);
+    if (target !== undefined && elapsed > target) record = await this.escalateSlow(record, elapsed, target);
     return record;
+  }
+
+  /**
+   * A succeeded rollback goes into the deploy history as the bad version `rolled_back` (the version
+   * now serving as its previous one): the next alert's verdict no longer suspects it, and no card
+   * offers the same rollback again. Once, whatever the retries.
+   */
+  private async recordInHistory(record: ActionRecord): Promise<ActionRecord> {
+    const { spec } = record;
+    if (spec.kind !== 'rollback' || record.progress.historyRecorded || !this.deps.history || !spec.fromVersion) return record;
+    await this.deps.history.record({
+      service: spec.service,
+      environment: spec.environment,
+      version: spec.fromVersion,
+      ...(spec.toVersion ? { previousVersion: spec.toVersion } : {}),
+      strategy: spec.strategy ?? 'direct',
+      status: 'rolled_back',
+      timestamp: record.progress.finishedAt ?? this.now(),
+      actor: spec.actor,
+      changes: noChanges(),
+      source: 'firebreak',
+    });
+    const saved = await this.save(record, { historyRecorded: true });
+    await this.audit(saved, `Deploy history: ${spec.fromVersion} of ${spec.service} rolled back, ${spec.toVersion ?? 'the previous version'} current`, { state: 'history-recorded' });
+    return saved;
+  }
+
+  /** The runbook: a rollback over its target time escalates one level (once, whatever the retries). */
+  private async escalateSlow(record: ActionRecord, elapsed: number, target: number): Promise<ActionRecord> {
+    const { spec } = record;
+    if (record.progress.slowEscalated || !spec.incidentId || !this.deps.escalator) return record;
+    const why = `${describeAction(spec)} took ${formatElapsed(elapsed)}, over the runbook target of ${formatElapsed(target)}`;
+    let paged: PageAdvice | undefined;
+    try {
+      paged = await this.deps.escalator.escalateNow(spec.incidentId, why);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, actionId: spec.id }, 'escalation after a slow rollback did not go through');
+      return record;
+    }
+    const saved = await this.save(record, { slowEscalated: true });
+    const who = paged ? `; escalated to level ${paged.level}` : '; no higher level to escalate to';
+    await this.audit(saved, `${why}${who}`, { state: 'over-target', elapsedMs: elapsed, targetMs: target, page: paged });
+    return saved;
   }
 
   private callExecutor(spec: ActionSpec, attempt: number): Promise<ActionResult> {

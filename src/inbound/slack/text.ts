@@ -13,6 +13,7 @@ export const HELP_TEXT = [
   '• `/incident ic @user` — hand over the incident commander role',
   '• `/incident ack` — acknowledge the current escalation level (stops its reminders)',
   '• `/incident escalate` — escalate to the next level now',
+  '• `/incident escalate data-loss` — a data loss risk: escalate to level 3 now',
   '• `/incident postmortem` — a Markdown postmortem draft from the timeline, posted as a file',
   '• `/incident postmortem scheduled` — mark the postmortem as scheduled (stops its reminder)',
   '• `/incident rollback` — roll the suspect deploy back to its previous version (asks to confirm)',

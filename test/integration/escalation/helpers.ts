@@ -11,6 +11,8 @@ export interface PolicyOverrides {
   renotifyEvery?: number;
   updateEvery?: number;
   postmortemRemindAfter?: number;
+  /** The template's "P0 unresolved" time for level 3. */
+  p0UnresolvedAfter?: number;
 }
 
 export type Bot = Harness;
@@ -21,7 +23,11 @@ function contentWith(overrides: PolicyOverrides): Content {
   baseContent ??= loadContent();
   const policy: Policy = {
     ...baseContent.policy,
-    escalation: { ...baseContent.policy.escalation, renotifyEvery: overrides.renotifyEvery ?? 3_600_000 },
+    escalation: {
+      ...baseContent.policy.escalation,
+      renotifyEvery: overrides.renotifyEvery ?? 3_600_000,
+      ...(overrides.p0UnresolvedAfter !== undefined ? { p0Unresolved: { level: 3, after: overrides.p0UnresolvedAfter } } : {}),
+    },
     updates: { every: overrides.updateEvery ?? 3_600_000 },
     postmortem: { ...baseContent.policy.postmortem, remindAfter: overrides.postmortemRemindAfter ?? baseContent.policy.postmortem.remindAfter },
   };

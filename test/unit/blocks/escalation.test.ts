@@ -45,7 +45,15 @@ describe('escalation blocks', () => {
   it('the channel line names the targets and the reason, with Acknowledge and Escalate now', () => {
     const message = escalationChannelMessage(notice, render);
     expect(message.text).toBe(':arrow_up: Escalated to level 2: <@U0LEAD>, <!subteam^S0LEADS> — unresolved after 30 minutes (open for 30 minutes)');
-    expect(buttons(message.blocks).map((b) => b.text.text)).toEqual(['Acknowledge', 'Escalate now']);
+    expect(buttons(message.blocks).map((b) => b.text.text)).toEqual(['Acknowledge', 'Escalate now', 'Data loss risk']);
+    expect(buttons(message.blocks).at(-1)!.action_id).toBe(ESCALATION_ACTIONS.dataLoss);
+  });
+
+  it('a level nobody is configured for says in the channel who could not be paged', () => {
+    const message = escalationChannelMessage({ ...notice, level: { level: 3, after: 3_600_000, notify: [], role: 'engineering-manager' } }, render);
+    expect(message.text).toBe(
+      ":warning: Could not page level 3 (engineering-manager): nobody is configured for it in checkout's escalation — unresolved after 30 minutes. Page them by hand.",
+    );
   });
 
   it('the update reminder mentions the commander and carries Post update', () => {

@@ -4,10 +4,12 @@ import {
   acknowledgementOf,
   announcedInChannel,
   currentLevel,
+  dataLossLevel,
   levelDueAt,
   postmortemRequired,
   resolvePolicy,
   timerReason,
+  unstaffedLevels,
   updateInterval,
 } from '../../../src/domain/escalation/policy';
 import { reasonText } from '../../../src/domain/escalation/describe';
@@ -93,10 +95,34 @@ describe('escalation policy', () => {
     expect(reasonText({ kind: 'elapsed', after: 30 * MIN })).toBe('unresolved after 30 minutes');
   });
 
-  it('says a level in the channel unless it is the opening page or pages nobody', () => {
+  it('a P0 still open reaches level 3 at the template time; a data loss risk goes to level 3; unstaffed levels are listed per service', () => {
+    const defaults = { ...DEFAULTS.escalation, p0Unresolved: { level: 3, after: 30 * MIN }, dataLossLevel: 3 };
+    const policy = resolvePolicy({ responders: ['U0ONCALL'] }, defaults);
+    const three = policy.levels[2]!;
+    expect(levelDueAt(policy, three, 'P0', at(0)).toISOString()).toBe(at(30).toISOString());
+    expect(levelDueAt(policy, three, 'P1', at(0)).toISOString()).toBe(at(60).toISOString());
+    expect(timerReason(policy, three, 'P0')).toEqual({ kind: 'p0-unresolved', after: 30 * MIN });
+    expect(reasonText({ kind: 'p0-unresolved', after: 30 * MIN })).toBe('P0 still unresolved after 30 minutes');
+    // without the rule (an older policy.yaml) a P0 climbs as before
+    expect(levelDueAt(resolvePolicy({}, DEFAULTS.escalation), three, 'P0', at(0)).toISOString()).toBe(at(60).toISOString());
+    // a ladder whose level 3 is already sooner keeps its own time
+    const quick = resolvePolicy({ escalation: [{ after: 0, notify: ['U0A'] }, { after: 5 * MIN, notify: ['U0B'] }, { after: 10 * MIN, notify: ['U0C'] }] }, defaults);
+    expect(levelDueAt(quick, quick.levels[2]!, 'P0', at(0)).toISOString()).toBe(at(10).toISOString());
+
+    expect(dataLossLevel(policy)?.level).toBe(3);
+    expect(dataLossLevel(resolvePolicy({ escalation: [{ after: 0, notify: ['U0A'] }, { after: MIN, notify: ['U0B'] }] }, defaults))?.level).toBe(2);
+    expect(reasonText({ kind: 'data-loss', by: 'U0X' }, (id) => `@${id}`)).toBe('data loss risk flagged by @U0X');
+
+    const gaps = unstaffedLevels({ checkout: { responders: ['U0A'] }, search: { escalation: [{ after: 0, notify: ['U0S'] }] } }, defaults);
+    expect(gaps.map((gap) => `${gap.service}:${gap.level.level}`)).toEqual(['checkout:2', 'checkout:3']);
+  });
+
+  it('says a level in the channel unless it is the opening page; a level that pages nobody always', () => {
     expect(announcedInChannel({ level: 1, after: 0, notify: ['U0A'] }, { kind: 'opened' })).toBe(false);
     expect(announcedInChannel({ level: 1, after: 0, notify: ['U0A'] }, { kind: 'manual', by: 'U0B' })).toBe(true);
     expect(announcedInChannel({ level: 2, after: MIN, notify: ['U0A'] }, { kind: 'elapsed', after: MIN })).toBe(true);
+    expect(announcedInChannel({ level: 2, after: MIN, notify: [] }, { kind: 'elapsed', after: MIN }, 'checkout')).toBe(true);
+    expect(announcedInChannel({ level: 1, after: 0, notify: [] }, { kind: 'opened' }, 'checkout')).toBe(true);
     expect(announcedInChannel({ level: 2, after: MIN, notify: [] }, { kind: 'elapsed', after: MIN })).toBe(false);
   });
 

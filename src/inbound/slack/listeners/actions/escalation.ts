@@ -49,6 +49,15 @@ export function escalateNow(deps: SlackDeps) {
   );
 }
 
+/** **Data loss risk**: the template's level 3, at once. */
+export function dataLossRisk(deps: SlackDeps) {
+  return escalationButton(
+    deps,
+    async (value, { body }) => escalateReplyText(await deps.escalation.escalateDataLoss(value.incidentId, body.user.id), value.incidentId),
+    'Data loss risk',
+  );
+}
+
 /** **Join channel**: invites the clicker into the incident channel. */
 export function joinIncidentChannel(deps: SlackDeps) {
   return escalationButton(deps, async (value, { body }) => {
@@ -72,4 +81,5 @@ export function registerEscalationActions(app: App, deps: SlackDeps): void {
   app.action(ESCALATION_ACTIONS.escalateNow, escalateNow(deps));
   app.action(ESCALATION_ACTIONS.joinChannel, joinIncidentChannel(deps));
   app.action(ESCALATION_ACTIONS.postUpdate, postUpdateFromReminder(deps));
+  app.action(ESCALATION_ACTIONS.dataLoss, dataLossRisk(deps));
 }

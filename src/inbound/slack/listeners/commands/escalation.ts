@@ -19,7 +19,11 @@ const POSTMORTEM_USAGE = md`Usage: \`/incident postmortem\` — a Markdown draft
 export function escalationSubcommands(deps: SlackDeps): { ack: Run; escalate: Run; postmortem: Run } {
   return {
     ack: async (incident, { command }) => acknowledgeReplyText(await deps.escalation.acknowledge(incident.id, command.user_id), incident.id),
-    escalate: async (incident, { command }) => escalateReplyText(await deps.escalation.escalateNow(incident.id, command.user_id), incident.id),
+    escalate: async (incident, { args, command }) => {
+      const dataLoss = (args[0] ?? '').toLowerCase() === 'data-loss';
+      const result = dataLoss ? await deps.escalation.escalateDataLoss(incident.id, command.user_id) : await deps.escalation.escalateNow(incident.id, command.user_id);
+      return escalateReplyText(result, incident.id);
+    },
     postmortem: async (incident, { args, command }) => {
       const sub = (args[0] ?? 'draft').toLowerCase();
       if (sub === 'draft') {

@@ -40,6 +40,7 @@ import { wireOncall } from './wire-oncall';
 import { wireRemediation } from './wire-remediation';
 import { wireStatusPage } from './wire-status-page';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
+import type { Wiring } from './wiring';
 
 export interface FirebreakOptions {
   env: Env;
@@ -110,34 +111,39 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const alerts = new RedisAlertStore(redis, keys, { retentionMs: config.retention });
   const incidents = new IncidentService(repository, new BullIncidentEventBus(incidentEventsQueue), clock);
   const refusals = new SlackRefusals({ client: () => client, repository, metrics, logger });
-  const oncall = wireOncall({ env, redis, keys, queueSettings, incidents, config, clock, logger, client: () => client, refusals });
-  const escalation = wireEscalation({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client, oncall, refusals });
+  const wiring: Wiring = { redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client };
+  const oncall = wireOncall({ ...wiring, env, refusals });
+  const escalation = wireEscalation({ ...wiring, oncall, refusals });
   const remediation = wireRemediation({
-    ...{ redis, keys, queueSettings, incidents, config, content, clock, logger, deploys, alerts },
+    ...wiring,
+    deploys,
+    alerts,
     openIncidentFor: (service) => repository.openForService(service),
-    client: () => client,
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
     refusals,
   });
   const guard = wireGuard({
-    ...{ redis, keys, queueSettings, incidents, repository, config, content, clock, logger, deploys },
+    ...wiring,
+    repository,
+    deploys,
     remediation: remediation.requests,
-    client: () => client,
   });
   const intake = wireIntake({
-    ...{ redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger },
+    ...wiring,
+    deploys,
+    alerts,
+    repository,
     watcher: guard.guard,
-    client: () => client,
     refusals,
   });
 
-  const statusPage = wireStatusPage({ redis, keys, queueSettings, incidents, scheduler: escalation.scheduler, config, content, clock, logger, client: () => client });
+  const statusPage = wireStatusPage({ ...wiring, scheduler: escalation.scheduler });
   escalation.routeTimers('statuspage-reminder', (timer) => statusPage.service.fire(timer));
 
   const runbookCards: RunbookCardDeps = { client: () => client, repository, incidents, alerts, verdict: (alert) => intake.verdict(alert), content, config };
-  const drills = wireDrills({ redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client });
+  const drills = wireDrills(wiring);
 
   const workers: Worker[] = [];
   const readiness = [

@@ -1,31 +1,14 @@
-import type { WebClient } from '@slack/web-api';
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ConfigFile } from './config/file';
-import type { Content } from './content';
-import type { IncidentService } from './domain/incidents/service';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
-import { createQueue, QUEUE_NAMES, WORKER_DEFAULTS, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES, WORKER_DEFAULTS } from './outbound/jobs/queues';
 import { SlackDrills } from './outbound/slack/drill-runner';
 import { RedisDrillStore } from './outbound/store/drill-store';
+import type { Wiring } from './wiring';
 
 const reminderJobSchema = z.object({ runbook: z.string().min(1), channel: z.string().min(1) });
 
 /** Part of the composition root: drills, their store, and the "runbook due for a test" reminders. */
-export function wireDrills(options: {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  incidents: IncidentService;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
-  client: () => WebClient;
-}) {
+export function wireDrills(options: Wiring) {
   const { queueSettings, logger } = options;
   const reminders = createQueue(QUEUE_NAMES.drillReminders, queueSettings);
   const drills = new SlackDrills({ ...options, store: new RedisDrillStore(options.redis, options.keys), reminders });

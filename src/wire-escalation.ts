@@ -1,25 +1,18 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { ConfigFile } from './config/file';
-import type { Content } from './content';
 import type { EscalationDeps, FireResult } from './domain/escalation/firing';
 import type { TargetResolver, TimerScheduler } from './domain/escalation/ports';
 import { levelName } from './domain/escalation/describe';
 import { unstaffedLevels } from './domain/escalation/policy';
 import { EscalationService } from './domain/escalation/service';
 import type { Timer, TimerKind } from './domain/escalation/timers';
-import type { IncidentService } from './domain/incidents/service';
 import { startTimerWorker } from './inbound/workers/timers';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { BullTimerScheduler } from './outbound/jobs/timers';
 import { SlackDirectory } from './outbound/slack/directory';
 import { SlackEscalationNotifier } from './outbound/slack/escalation-notifier';
 import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisEscalationStore } from './outbound/store/escalation-store';
+import type { Wiring } from './wiring';
 
 export interface EscalationWiring {
   service: EscalationService;
@@ -36,17 +29,7 @@ export interface EscalationWiring {
  * Part of the composition root (firebreak.ts): the timers queue, the escalation service over its
  * Redis store and Slack notifier, and the worker that fires timers.
  */
-export function wireEscalation(options: {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  incidents: IncidentService;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
-  /** Bolt builds its Web API client after the services: read it when a notification is sent. */
-  client: () => WebClient;
+export function wireEscalation(options: Wiring & {
   /** Who is on call behind `rotation:…` targets, and the PagerDuty mirror's acknowledgement hook. */
   oncall?: Pick<EscalationDeps, 'onAcknowledged'> & { targets: TargetResolver };
   /** Steps Slack refuses for good (a closed announcements channel, a deactivated user): given up and reported. */

@@ -1,7 +1,4 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import { defaultBaselineQuery, defaultGuardQueries } from './config/guard';
 import type { Content } from './content';
@@ -11,19 +8,17 @@ import { GuardResponder } from './domain/guard/respond';
 import { DeployGuard } from './domain/guard/service';
 import type { IncidentEvent } from './domain/incidents/events';
 import type { IncidentRepository } from './domain/incidents/ports';
-import type { IncidentService } from './domain/incidents/service';
 import type { DeployLookup } from './domain/remediation/action-ports';
 import { startGuardWorker } from './inbound/workers/guard';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
 import { PrometheusClient, prometheusClientOptions } from './outbound/guard/prometheus';
 import { PrometheusSource, PushedSamplesSource } from './outbound/guard/sources';
 import { BullGuardScheduler } from './outbound/jobs/guard-ticks';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackGuardNotifier } from './outbound/slack/guard-notifier';
 import { RedisGuardStore } from './outbound/store/guard-store';
 import { RedisMetricSamples } from './outbound/store/metric-samples';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
+import type { Wiring } from './wiring';
 
 export interface GuardWiring {
   /** Deploy intake's watcher; also describes guard contexts for remediation. */
@@ -37,20 +32,10 @@ export interface GuardWiring {
   close(): Promise<void>;
 }
 
-export interface GuardWiringOptions {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
-  incidents: IncidentService;
+export interface GuardWiringOptions extends Wiring {
   repository: IncidentRepository;
   deploys: DeployLookup;
   remediation: GuardRemediation;
-  /** Bolt builds its Web API client after the services: read it when something is sent. */
-  client: () => WebClient;
   fetch?: typeof fetch;
 }
 

@@ -1,9 +1,4 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { ConfigFile } from './config/file';
-import type { Content } from './content';
 import { verdictSummary } from './blocks/alert-card';
 import type { Alert } from './domain/alerts/model';
 import type { AlertTracker } from './domain/alerts/ports';
@@ -14,16 +9,14 @@ import { AlertDigestFlow } from './domain/intake/digest';
 import type { DeployWatcher } from './domain/intake/ports';
 import { IntakeService } from './domain/intake/service';
 import type { IncidentRepository } from './domain/incidents/ports';
-import type { IncidentService } from './domain/incidents/service';
 import { startAlertDigestWorker } from './inbound/workers/alert-digests';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
 import { BullAlertDigestScheduler, DIGEST_STEP_LEASE_MS } from './outbound/jobs/alert-digests';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { SlackAlertNotifier } from './outbound/slack/alert-notifier';
 import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisAlertCards } from './outbound/store/alert-cards';
 import { RedisSteps } from './outbound/store/steps';
+import type { Wiring } from './wiring';
 
 export interface IntakeWiring {
   intake: IntakeService;
@@ -38,20 +31,11 @@ export interface IntakeWiring {
  * Part of the composition root (firebreak.ts): deploy and alert intake, correlation, and the
  * coalesced alert digests that show them in Slack.
  */
-export function wireIntake(options: {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
+export function wireIntake(options: Wiring & {
   deploys: DeployHistory;
   alerts: AlertTracker;
-  incidents: IncidentService;
   repository: IncidentRepository;
   watcher: DeployWatcher;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
-  client: () => WebClient;
   /** Cards Slack refuses for good (invalid_blocks, a channel the bot left): given up, logged, counted. */
   refusals?: SlackRefusals;
 }): IntakeWiring {

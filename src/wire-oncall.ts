@@ -1,25 +1,20 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { Env } from './config/env';
 import type { ConfigFile } from './config/file';
 import { toRotations } from './config/oncall';
 import type { TargetResolver } from './domain/escalation/ports';
-import type { IncidentService } from './domain/incidents/service';
 import { OncallFlows } from './domain/oncall/flows';
 import { PagerDutyMirror } from './domain/oncall/pagerduty-mirror';
 import { OncallService } from './domain/oncall/service';
 import { startOncallWorker } from './inbound/workers/oncall';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
 import { BullOncallJobs } from './outbound/jobs/oncall-jobs';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { ProviderSchedules } from './outbound/oncall/external-schedules';
 import { PagerDutyRunner } from './outbound/oncall/pagerduty-runner';
 import { SlackOncallNotifier } from './outbound/slack/oncall-notifier';
 import type { SlackRefusals } from './outbound/slack/refusals';
 import { RedisOncallSteps, RedisOverrideStore } from './outbound/store/oncall-store';
+import type { Wiring } from './wiring';
 
 export interface OncallWiring {
   service: OncallService;
@@ -57,16 +52,8 @@ export function externalTargets(config: ConfigFile): string[] {
 }
 
 /** Part of the composition root: rotations, overrides, external schedules, handoff jobs, the PagerDuty mirror. */
-export function wireOncall(options: {
+export function wireOncall(options: Wiring & {
   env: Env;
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  incidents: IncidentService;
-  config: ConfigFile;
-  clock: Clock;
-  logger: Logger;
-  client: () => WebClient;
   /** Slack refusals for good of an on-call step (a handoff line, an invite): given up, logged, counted. */
   refusals?: SlackRefusals;
 }): OncallWiring {

@@ -1,7 +1,4 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
 import type { AlertTracker } from './domain/alerts/ports';
@@ -14,11 +11,9 @@ import type { FlagProvider, RollbackExecutor } from './domain/remediation/ports'
 import { RemediationRequests } from './domain/remediation/requests';
 import { RemediationService } from './domain/remediation/service';
 import { startRemediationWorkers } from './inbound/workers/remediation';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
 import { HttpHealthProbe } from './outbound/executors/health-probe';
 import { createFlagProvider, createRollbackExecutor, type ExecutorDeps } from './outbound/executors';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { BullRemediationQueue } from './outbound/jobs/remediation-queue';
 import { SlackDirectory } from './outbound/slack/directory';
 import { RemediationOffer } from './outbound/slack/remediation-offer';
@@ -26,6 +21,7 @@ import type { SlackRefusals } from './outbound/slack/refusals';
 import { SlackRemediationNotifier } from './outbound/slack/remediation-notifier';
 import { RedisActionStore } from './outbound/store/action-store';
 import { RemediationAuditLog, type IncidentNotes } from './outbound/store/remediation-audit';
+import type { Wiring } from './wiring';
 
 export interface RemediationWiring {
   /** The click side, for Slack listeners. */
@@ -40,21 +36,12 @@ export interface RemediationWiring {
   close(): Promise<void>;
 }
 
-export interface RemediationWiringOptions {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
+export interface RemediationWiringOptions extends Omit<Wiring, 'incidents'> {
   incidents: IncidentNotes & { get(id: string): Promise<Incident> };
   /** For an alert card: the incident open for its service, if any. */
   openIncidentFor(service: string): Promise<Incident | undefined>;
   deploys: DeployLookup & { record(deploy: NewDeploy): Promise<unknown> };
   alerts: AlertTracker;
-  /** Bolt builds its Web API client after the services: read it when something is sent. */
-  client: () => WebClient;
   /** The escalation engine's manual escalation, when it runs in this process. */
   escalateNow?: (incidentId: string, by: string) => Promise<EscalateResult>;
   executorDeps?: ExecutorDeps;

@@ -1,23 +1,16 @@
-import type { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Router } from 'express';
-import type { Logger } from 'pino';
-import type { ConfigFile } from './config/file';
 import { DEFAULT_STATUS_PAGE } from './config/status-page';
-import type { Content } from './content';
 import type { TimerScheduler } from './domain/escalation/ports';
-import type { IncidentService } from './domain/incidents/service';
 import { StatusPageService } from './domain/status/service';
 import { statusPageRouter } from './inbound/http/status-page';
 import { startStatusPageWorker } from './inbound/workers/status-page';
-import type { Clock } from './lib/clock';
-import type { RedisKeys } from './lib/keys';
-import { createQueue, QUEUE_NAMES, type QueueSettings } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { BullPublishQueue } from './outbound/jobs/status-queue';
 import { SlackStatusNotifier } from './outbound/slack/status-notifier';
 import { statusProvider } from './outbound/status';
 import { RedisStatusStore } from './outbound/store/status-store';
+import type { Wiring } from './wiring';
 
 export interface StatusPageWiring {
   service: StatusPageService;
@@ -28,18 +21,9 @@ export interface StatusPageWiring {
 }
 
 /** Part of the composition root: the public status page, its publication queue, worker and provider. */
-export function wireStatusPage(options: {
-  redis: Redis;
-  keys: RedisKeys;
-  queueSettings: QueueSettings;
-  incidents: IncidentService;
+export function wireStatusPage(options: Wiring & {
   /** The timers queue's scheduler (status page reminders are durable timers like update reminders). */
   scheduler: TimerScheduler;
-  config: ConfigFile;
-  content: Content;
-  clock: Clock;
-  logger: Logger;
-  client: () => WebClient;
 }): StatusPageWiring {
   const { redis, keys, queueSettings, config, content, clock } = options;
   const page = config.statusPage ?? DEFAULT_STATUS_PAGE;

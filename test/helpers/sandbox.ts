@@ -48,4 +48,3 @@ export async function startSandbox(options: { prefix?: string; config?: string; 
   };
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,26 +6,10 @@ import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisUrl, sleep, startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { click, seedDeploy, seedIncident, serviceConfig, settled, timeline } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
+import { exited, startWorkerProcess } from '../../helpers/worker-processes';
 
-const WORKER_SCRIPT = path.resolve(__dirname, '../../helpers/remediation-worker-process.ts');
 
-/** One remediation worker in a process of its own; resolves once it is consuming the queue. */
-async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', WORKER_SCRIPT], {
-    cwd: path.resolve(__dirname, '../../..'),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready: ${stderr}`)));
-  });
-  return child;
-}
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 const lines = (file: string) => {
   try {
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
+import { exited, startWorkerProcess } from '../../helpers/worker-processes';
 
-const WORKER_SCRIPT = path.resolve(__dirname, '../../helpers/remediation-worker-process.ts');
 
 /** A deployer that never answers its first call (the worker dies mid-call) and answers 200 after that. */
 async function hangingDeployer() {
@@ -36,23 +35,7 @@ async function hangingDeployer() {
   };
 }
 
-/** One worker process (only the remediation worker); resolves once it is consuming the queue. */
-async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', WORKER_SCRIPT], {
-    cwd: path.resolve(__dirname, '../../..'),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready: ${stderr}`)));
-  });
-  return child;
-}
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('crash safety', () => {
   let h: Harness | undefined;

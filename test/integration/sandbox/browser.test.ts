@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { redisKeys } from '../../../src/lib/keys';
 import { waitFor } from '../../helpers/harness';
 import { expectLocator as expect } from '../../helpers/locator-expect';
-import { CHROMIUM_ARGS, startSandbox, type SandboxHarness } from '../../helpers/sandbox';
+import { launchChromium } from '../../helpers/browser';
+import { startSandbox, type SandboxHarness } from '../../helpers/sandbox';
 
 const ROOT = resolve(__dirname, '../../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'sandbox');
@@ -22,7 +23,7 @@ describe('the sandbox workspace in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     harness = await startSandbox();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
 

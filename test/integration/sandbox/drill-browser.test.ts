@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expectLocator } from '../../helpers/locator-expect';
-import { CHROMIUM_ARGS, startSandbox, type SandboxHarness } from '../../helpers/sandbox';
+import { launchChromium } from '../../helpers/browser';
+import { startSandbox, type SandboxHarness } from '../../helpers/sandbox';
 
 const ARTIFACTS = join(resolve(__dirname, '../../..'), 'test-artifacts', 'sandbox');
 
@@ -17,7 +18,7 @@ describe('a drill in the sandbox, in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     harness = await startSandbox();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
 

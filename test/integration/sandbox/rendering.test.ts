@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expectLocator as expect } from '../../helpers/locator-expect';
-import { CHROMIUM_ARGS, startSandbox, type SandboxHarness } from '../../helpers/sandbox';
+import { launchChromium } from '../../helpers/browser';
+import { startSandbox, type SandboxHarness } from '../../helpers/sandbox';
 
 jest.setTimeout(90_000);
 
@@ -24,7 +25,7 @@ describe('the sandbox page renders Block Kit as Slack does, and never outside te
 
   beforeAll(async () => {
     h = await startSandbox();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', () => {
       throw new Error('a script from message text ran');

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { STATUS_PAGE_BLOCKS as SB } from '../../../src/blocks/status-page-ids';
+import { launchChromium } from '../../helpers/browser';
 import { resolveIncidentViaSlack } from '../../helpers/incidents';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { modalField, pressPublish, publishButtons, startCustomerFacing, statusJson, submitPublish } from './helpers';
@@ -59,10 +60,7 @@ describe('GET /status in a real browser at phone width', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();

@@ -55,7 +55,8 @@ export class StatusPageService {
 
   /** A person's click: queue the publication (the same request twice is one job). */
   async request(request: PublishRequest): Promise<{ jobId: string; queued: boolean }> {
-    await this.deps.incidents.get(request.incidentId);
+    const incident = await this.deps.incidents.get(request.incidentId);
+    if (incident.drill) throw new Error(`${incident.id} is a drill: a drill never touches the status page`);
     return this.deps.queue.enqueue(request);
   }
 
@@ -113,7 +114,7 @@ export class StatusPageService {
     const incident = await this.deps.incidents.find(event.incident.id);
     if (!incident) return;
     const published = await this.deps.store.get(incident.id);
-    if (!incident.customerFacing && !published) return;
+    if (incident.drill || (!incident.customerFacing && !published)) return;
     const propose = (stage: StatusStage, why: string) =>
       this.deps.store.once(incident.id, `propose-${incidentEventId(event)}`, async () => {
         const draft = await this.draft(incident, stage);

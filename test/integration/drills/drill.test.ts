@@ -49,6 +49,14 @@ describe('/incident drill through signed Slack requests', () => {
     expect(await command('drill no-such-thing')).toContain('No drill "no-such-thing"');
   });
 
+  it('a drill never touches the status page', async () => {
+    expect(await command('drill bad-deploy')).toContain('started as INC-1');
+    await waitFor('drill channel', () => h.slack.called('pins.add').length === 1);
+    expect(await command('statuspage', { channel_id: 'C0INC1' })).toContain('a drill never touches the status page');
+    expect(h.slack.called('views.open')).toEqual([]);
+    expect(JSON.stringify(await (await fetch(`${h.url}/status.json`)).json())).not.toContain('INC-1');
+  });
+
   it('bad-deploy: marked, dry-run only, pages participants, reports from the clock, remembers the test and schedules the reminder', async () => {
     const deployer = recordingEndpoint('http://deployer.test', 'post', '/rollback');
     const flags = recordingEndpoint('http://flags.test', 'post', '/api');

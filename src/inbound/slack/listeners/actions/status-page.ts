@@ -29,6 +29,10 @@ export function publishToStatusPage(deps: SlackDeps) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'This button does not belong to an incident I know.' });
       return;
     }
+    if (incident.drill) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${incident.id} is a drill: a drill never touches the status page.` });
+      return;
+    }
     const draft = await deps.statusPage.draft(incident, value.stage);
     await client.views.open({ trigger_id: body.trigger_id, view: publishModal(incident, draft) });
   };

@@ -19,6 +19,7 @@ export function statusPageSubcommand(deps: SlackDeps) {
     const { incident, args, command, client } = invocation;
     if (!deps.statusPage) return md`The status page is not set up in this Firebreak.`;
     if (!incident) return md`\`/incident statuspage\` works inside an incident channel. Use it there, or \`/incident list\` to find one.`;
+    if (incident.drill) return md`${incident.id} is a drill: a drill never touches the status page.`;
     const named = args[0]?.toLowerCase();
     const stage = named === undefined ? undefined : statusStageSchema.safeParse(named);
     if (stage && !stage.success) return md`Usage: \`/incident statuspage [investigating|identified|resolved]\``;

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { DRILL_ACTIONS, DRILL_STEPS_BLOCK } from '../../../../blocks/drill';
+import { buttonValue } from '../../button-value';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 const buttonValueSchema = z.object({ incidentId: z.string().min(1), flagIndex: z.number().int().nonnegative().optional() });
 const stepsSchema = z.object({
   type: z.literal('checkboxes'),
@@ -14,25 +14,17 @@ const stepsSchema = z.object({
   selected_options: z.array(z.object({ value: z.string() })),
 });
 
-function parseValue(raw: string) {
-  try {
-    return buttonValueSchema.safeParse(JSON.parse(raw));
-  } catch {
-    return buttonValueSchema.safeParse(undefined);
-  }
-}
 
 /** Drill buttons (Rollback, Disable flag: dry runs) and ticks on the drill's runbook steps. */
 export function registerDrillActions(app: App, deps: SlackDeps): void {
   const dryRun = async ({ ack, action, body, respond }: ActionArgs): Promise<void> => {
     await ack();
-    const button = buttonSchema.safeParse(action);
-    const value = button.success ? parseValue(button.data.value) : undefined;
-    if (!value?.success) {
+    const value = buttonValue(action, buttonValueSchema);
+    if (!value) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button does not belong to a drill I know.' });
       return;
     }
-    const text = await deps.drills.dryRun(value.data.incidentId, body.user.id, value.data.flagIndex);
+    const text = await deps.drills.dryRun(value.incidentId, body.user.id, value.flagIndex);
     await respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
   };
   app.action(DRILL_ACTIONS.rollback, dryRun);

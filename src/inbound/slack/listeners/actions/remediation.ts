@@ -1,28 +1,16 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { z } from 'zod';
 import { DISABLE_FLAG_ACTION } from '../../../../blocks/remediation';
 import { REMEDIATION_ACTIONS, remediationButtonValueSchema } from '../../../../blocks/remediation-ids';
 import { alreadyStartedText, refusedText } from '../../../../blocks/remediation-status';
 import { md, type Mrkdwn } from '../../../../blocks/text';
 import type { RemediationKind, Thread } from '../../../../domain/remediation/model';
 import type { RequestOutcome } from '../../../../domain/remediation/requests';
+import { buttonValue } from '../../button-value';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
-/** The offer id the button carries; undefined when the value is not one of ours. */
-function parseValue(action: unknown) {
-  const button = buttonSchema.safeParse(action);
-  if (!button.success) return undefined;
-  try {
-    const parsed = remediationButtonValueSchema.safeParse(JSON.parse(button.data.value));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** In the clicked message's thread; at the channel's top level for an ephemeral message (the command's). */
 function threadOf(body: BlockAction): Thread | undefined {
@@ -43,7 +31,7 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
   return async ({ ack, action, body, respond, logger }: ActionArgs): Promise<void> => {
     await ack();
     const tell = (text: Mrkdwn) => respond({ response_type: 'ephemeral', replace_original: false, text: text.toString() });
-    const ref = parseValue(action);
+    const ref = buttonValue(action, remediationButtonValueSchema);
     const thread = threadOf(body);
     // Only what the server stored when it rendered this button: an invented or altered value finds nothing.
     const value = ref ? await deps.offers.get(ref.offer) : undefined;

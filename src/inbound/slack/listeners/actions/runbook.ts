@@ -2,29 +2,19 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import { z } from 'zod';
 import { runbookModal } from '../../../../blocks/runbook-card';
 import { RUNBOOK_ACTIONS, showAllValueSchema } from '../../../../blocks/runbook-ids';
+import { buttonValue } from '../../button-value';
 import type { SlackDeps } from '../../deps';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 const checksSchema = z.object({ type: z.literal('checkboxes'), selected_options: z.array(z.object({ value: z.string().regex(/^s\d{1,3}$/) })) });
 
-function showAllValue(action: unknown) {
-  const button = buttonSchema.safeParse(action);
-  if (!button.success) return undefined;
-  try {
-    const value = showAllValueSchema.safeParse(JSON.parse(button.data.value));
-    return value.success ? value.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** **Show all**: the whole runbook in a modal. */
 function showAll(deps: SlackDeps) {
   return async ({ ack, action, body, client, respond }: ActionArgs): Promise<void> => {
     await ack();
-    const value = showAllValue(action);
+    const value = buttonValue(action, showAllValueSchema);
     const runbook = value ? deps.content.runbook(value.runbook) : undefined;
     if (!runbook) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That runbook is not known any more. `/incident runbook list` shows the ids.' });

@@ -1,3 +1,4 @@
+import { baseChildEnv } from '../../test/helpers/child-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,8 +80,7 @@ export async function startBot(options: { config: string; prefix: string; redisU
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
+      ...baseChildEnv(),
       SLACK_BOT_TOKEN: 'xoxb-proof-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: options.slackApiUrl,

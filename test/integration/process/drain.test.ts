@@ -1,3 +1,4 @@
+import { baseChildEnv } from '../../helpers/child-env';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
@@ -55,8 +56,7 @@ describe('stopping the bot (SIGTERM)', () => {
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
+        ...baseChildEnv(),
         REDIS_URL: redisUrl(),
         PORT: String(port),
         WEBHOOK_TOKEN: TOKEN,

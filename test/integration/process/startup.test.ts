@@ -1,3 +1,4 @@
+import { baseChildEnv } from '../../helpers/child-env';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ const ROOT = resolve(__dirname, '../../..');
 /** Run `src/main.ts` as the real process; collect its output until it exits or `stop` is called. */
 function runBot(env: Record<string, string>) {
   // node itself, not the tsx binary: tsx relays SIGTERM through a helper that SIGKILLs a child slow to answer (exit 143 under load).
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { ...baseChildEnv(), ...env } });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -63,8 +63,6 @@ const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const GROUP_ID = /^S[A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
-export const isUserId = (id: string) => USER_ID.test(id);
-
 /** A user mention of an id that looks like one; Firebreak itself is named; anything else is text. */
 export function mention(userId: string): Mrkdwn {
   if (userId === SYSTEM_ACTOR) return trusted('Firebreak');

@@ -3,11 +3,13 @@ import { componentStateFor, type ComponentState, type PublicIncident, type Publi
 import type { StatusProvider } from '../../domain/status/ports';
 import { sendJson } from '../executors/http-json';
 import { signBody } from '../executors/http-rollback';
+import { webhookHeaders } from '../executors/webhook-signature';
 
 /**
- * A generic webhook: one signed JSON POST per publication, carrying the public incident, the new
- * update and the affected components' state (`X-Firebreak-Signature: sha256=<HMAC of the body>`,
- * `Idempotency-Key: <publication id>`). 2xx done; 4xx final; 5xx and timeouts retried.
+ * A generic webhook: one JSON POST per publication, carrying the public incident, the new
+ * update and the affected components' state, signed like every outbound call (Standard Webhooks
+ * headers, with the publication id as `webhook-id`, plus `X-Firebreak-Signature`), with
+ * `Idempotency-Key: <publication id>`. 2xx done; 4xx final; 5xx and timeouts retried.
  */
 export class WebhookStatusProvider implements StatusProvider {
   readonly name = 'webhook';
@@ -30,7 +32,12 @@ export class WebhookStatusProvider implements StatusProvider {
       target: 'status webhook',
       method: 'POST',
       url: this.config.url,
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': update.id, 'X-Firebreak-Signature': signBody(this.config.secret, body) },
+      headers: {
+        'Content-Type': 'application/json',
+        'Idempotency-Key': update.id,
+        'X-Firebreak-Signature': signBody(this.config.secret, body),
+        ...webhookHeaders(this.config.secret, update.id, new Date(), body),
+      },
       body,
       timeoutMs: this.config.timeout,
       fetch: this.fetchImpl,

@@ -75,8 +75,7 @@ export class SlackDrills {
     if (event.type === 'resolved' && incident.status === 'resolved') await this.report(incident, scenario);
   }
 
-  /** A remediation in a drill: recorded and described, never sent. */
-  /** A dry-run rollback, or flag-off of `flag` (a key, or the index among the deploy's enabled flags, as a button carries it). */
+  /** A remediation in a drill, recorded and described, never sent: a dry-run rollback, or flag-off of `flag` (a key, or the index among the deploy's enabled flags, as a button carries it). */
   async dryRun(incidentId: string, by: string, which?: string | number): Promise<Mrkdwn> {
     const incident = await this.deps.incidents.get(incidentId);
     const scenario = incident.drill ? this.deps.content.drill(incident.drill.scenario) : undefined;

@@ -1,20 +1,24 @@
 import type { Redis } from 'ioredis';
 import { runbookTestSchema, type RunbookTest } from '../../domain/drills/model';
 import type { RedisKeys } from '../../lib/keys';
+import { RedisSteps } from './steps';
 
 /** A drill's progress and each runbook's last test, in Redis (they survive restarts). */
 export class RedisDrillStore {
+  private readonly steps: RedisSteps;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.steps = new RedisSteps(redis, (incidentId, step) => keys.incidentStep(incidentId, `drill-${step}`));
+  }
 
-  /** Run `step` unless it already ran for this drill (a retried job repeats nothing). */
-  async once<T>(incidentId: string, step: string, run: () => Promise<T>): Promise<void> {
-    const key = this.keys.drill(incidentId, 'once');
-    if (await this.redis.hexists(key, step)) return;
-    await run();
-    await this.redis.hset(key, step, new Date().toISOString());
+  /** Run `step` unless it already ran for this drill: a recorded step, like every incident post. */
+  async once(incidentId: string, step: string, run: () => Promise<unknown>): Promise<void> {
+    await this.steps.once(incidentId, step, async () => {
+      await run();
+    });
   }
 
   /** Claim a step for one caller only (two clicks on one dry-run button record one remediation). */

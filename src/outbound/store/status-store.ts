@@ -2,23 +2,20 @@ import type { Redis } from 'ioredis';
 import { publicIncidentSchema, type PublicIncident } from '../../domain/status/model';
 import type { StatusStore } from '../../domain/status/ports';
 import { keySafe, type RedisKeys } from '../../lib/keys';
+import { RedisSteps } from './steps';
 
-const STEP_LEASE_MS = 60_000;
-const STEP_DONE_SECONDS = 14 * 86_400;
 const CAS_ATTEMPTS = 20;
-
-export class StatusStepInProgressError extends Error {
-  constructor(step: string) {
-    super(`status page step ${step} is running elsewhere; retry later`);
-  }
-}
 
 /** Public incidents in Redis: one JSON document each, changed by compare-and-set (WATCH/MULTI). */
 export class RedisStatusStore implements StatusStore {
+  private readonly steps: RedisSteps;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.steps = new RedisSteps(redis, (scope, step) => keys.statusStep(keySafe(scope), keySafe(step)));
+  }
 
   async get(incidentId: string): Promise<PublicIncident | undefined> {
     const raw = await this.redis.get(this.keys.statusIncident(incidentId));
@@ -60,20 +57,8 @@ export class RedisStatusStore implements StatusStore {
     return raws.flatMap((raw) => (raw ? [publicIncidentSchema.parse(JSON.parse(raw))] : []));
   }
 
-  async once(scope: string, step: string, action: () => Promise<void>): Promise<boolean> {
-    const key = this.keys.statusStep(keySafe(scope), keySafe(step));
-    const claimed = await this.redis.set(key, 'running', 'PX', STEP_LEASE_MS, 'NX');
-    if (claimed !== 'OK') {
-      if ((await this.redis.get(key)) === 'running') throw new StatusStepInProgressError(step);
-      return false;
-    }
-    try {
-      await action();
-    } catch (error) {
-      await this.redis.del(key);
-      throw error;
-    }
-    await this.redis.set(key, 'done', 'EX', STEP_DONE_SECONDS);
-    return true;
+  /** A publication's side effect, done once: the shared step store. */
+  once(scope: string, step: string, action: () => Promise<void>): Promise<boolean> {
+    return this.steps.once(scope, step, action);
   }
 }

@@ -121,11 +121,11 @@ export function redisKeys(prefix = 'fb') {
 
     // public status page
     /** What the public sees of one incident (only what people published). */
-    statusIncident: (incidentId: string) => k('status', 'incident', incidentId),
+    statusIncident: (incidentId: string) => k('status', 'incident', keyPart(incidentId)),
     /** Public incidents by last publication time. */
     statusIncidents: () => k('status', 'incidents'),
     /** One step of a publication or proposal (provider call, channel post) that must happen once. */
-    statusStep: (scope: string, step: string) => k('status', 'step', scope, step),
+    statusStep: (scope: string, step: string) => k('status', 'step', keyPart(scope), keyPart(step)),
     // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
     drill: (incidentId: string, part: 'once' | 'ticked') => k('drill', keyPart(incidentId), part),
     runbookTests: () => k('runbook-tests'),

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { publicIncidentSchema, type PublicIncident } from '../../domain/status/model';
 import type { StatusStore } from '../../domain/status/ports';
-import { keySafe, type RedisKeys } from '../../lib/keys';
+import type { RedisKeys } from '../../lib/keys';
 import { RedisSteps } from './steps';
 
 const CAS_ATTEMPTS = 20;
@@ -14,7 +14,7 @@ export class RedisStatusStore implements StatusStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
-    this.steps = new RedisSteps(redis, (scope, step) => keys.statusStep(keySafe(scope), keySafe(step)));
+    this.steps = new RedisSteps(redis, keys.statusStep);
   }
 
   async get(incidentId: string): Promise<PublicIncident | undefined> {

@@ -75,11 +75,13 @@ describe('redis keys', () => {
 
   it('keeps ordinary names as they are, so existing keys keep their shape', () => {
     const k: RedisKeys = redisKeys('t1');
-    expect(k.deploysByService('checkout', 'production')).toBe('t1:deploys:checkout:production');
+    expect(k.deploysByService('checkout', 'production')).toBe('t1:{service:checkout}:deploys:production');
     expect(k.alert('3b15fd163d36582e')).toBe('t1:alert:3b15fd163d36582e');
-    expect(k.alertsByService('payments-api')).toBe('t1:alerts:payments-api');
+    expect(k.alertsByService('payments-api')).toBe('t1:{service:payments-api}:alerts');
+    expect(k.incidentTimeline('INC-7')).toBe('t1:{incident:INC-7}:timeline');
+    expect(k.incidentsOpen()).toBe('t1:{incidents}:open');
     expect(k.seen('slack', 'T0TEST/Ev123.456')).toBe('t1:seen:slack:T0TEST/Ev123.456');
-    expect(k.alertsPending('a:b')).toBe('t1:alerts-pending:a%3Ab');
+    expect(k.alertsPending('a:b')).toBe('t1:{service:a%3Ab}:alerts-pending');
     expect(keyPart('x'.repeat(300))).toMatch(/^x{64}%h[0-9a-f]{64}$/);
   });
 });

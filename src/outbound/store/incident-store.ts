@@ -56,15 +56,16 @@ export class RedisIncidentStore implements IncidentRepository {
   }
 
   /**
-   * Claim the request key (or find its claim), then make sure the claimed document, its "opened"
+   * Claim the request key (or find its claim; a loser spends no number or name), then make sure the claimed document, its "opened"
    * entry and its indexes are stored: every caller with the key does the same idempotent steps, so
    * one that crashed between them is completed by the next.
    */
   private async settle(requestKey: string, args: string[]): Promise<{ incident: Incident; created: boolean }> {
     const keys = [this.keys.incidentRequest(requestKey), this.keys.incidentSequence(), this.keys.channelNames()];
-    const [created, raw] = (await this.redis.eval(CLAIM_INCIDENT, 3, ...keys, REQUEST_KEY_TTL_SECONDS, ...args)) as [number, string];
+    const [, raw] = (await this.redis.eval(CLAIM_INCIDENT, 3, ...keys, REQUEST_KEY_TTL_SECONDS, ...args)) as [number, string];
     const claim = JSON.parse(raw) as Claim;
-    await this.redis.eval(WRITE_INCIDENT, 2, this.keys.incident(claim.id), this.keys.incidentTimeline(claim.id), claim.document, claim.opened);
+    // Exactly one caller writes the document: that one created the incident.
+    const created = await this.redis.eval(WRITE_INCIDENT, 2, this.keys.incident(claim.id), this.keys.incidentTimeline(claim.id), claim.document, claim.opened);
     const incident = await this.get(claim.id);
     if (!incident) throw new Error(`incident ${claim.id} holds request ${requestKey} but has no document`);
     await this.index(incident);

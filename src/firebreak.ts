@@ -4,7 +4,6 @@ import type { App } from '@slack/bolt';
 import type { Express } from 'express';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { missingSlackVariables, type Env } from './config/env';
 import type { ConfigFile } from './config/file';
@@ -20,6 +19,7 @@ import type { Alert } from './domain/alerts/model';
 import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
+import { connectRedis, type RedisClient, type RedisTarget } from './lib/redis-connection';
 import { createMetrics } from './lib/metrics';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
@@ -46,7 +46,9 @@ export interface FirebreakOptions {
   env: Env;
   config: ConfigFile;
   content: Content;
-  redisUrl: string;
+  /** A single Redis by URL; or `redisTarget` (a cluster, Sentinels). */
+  redisUrl?: string;
+  redisTarget?: RedisTarget;
   logger: Logger;
   clock?: Clock;
   /** Run BullMQ workers in this process; default: unless FIREBREAK_ROLE is `web`. */
@@ -61,7 +63,7 @@ export interface Firebreak {
   url: string;
   port: number;
   slack: App | undefined;
-  redis: Redis;
+  redis: RedisClient;
   /**
    * A graceful stop (SIGTERM): /readyz answers 503 at once while everything keeps serving for
    * `drainMs`, so load balancers move traffic elsewhere; then close().
@@ -97,13 +99,14 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const metrics = createMetrics();
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-  const bullConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+  const target: RedisTarget = options.redisTarget ?? { kind: 'single', url: options.redisUrl ?? '' };
+  const redis = connectRedis(target, 'commands');
+  const bullConnection = connectRedis(target, 'bullmq');
+  const producerConnection = connectRedis(target, 'producer');
   producerConnection.on('error', () => undefined);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   bullConnection.on('error', (err) => logger.warn({ err: err.message }, 'redis (bullmq) connection error'));
-  const queueSettings = { connection: bullConnection, producer: producerConnection, prefix: keys.bullPrefix };
+  const queueSettings = { connection: bullConnection, producer: producerConnection, prefix: keys.bullPrefix, hashTags: target.kind === 'cluster' };
 
   const incidentEventsQueue = createQueue(QUEUE_NAMES.incidentEvents, queueSettings);
   const repository = new RedisIncidentStore(redis, keys);
@@ -183,7 +186,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   finishHttpApp(httpApp, logger);
 
   instrumentSlackClient(client, metrics);
-  const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
+  const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix, hashTags: queueSettings.hashTags });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
     const steps = new RedisSteps(redis, keys.incidentStep, refusals.incidentSteps);

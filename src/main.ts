@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
 import { missingSlackVariables, parseEnv, type Env } from './config/env';
 import { checkRunbooks, loadConfigFile } from './config/file';
+import { redisTargetFromEnv } from './config/redis';
 import { loadContent } from './content';
 import { startFirebreak } from './firebreak';
 import { FirebreakError } from './lib/errors';
 import { createLogger } from './lib/logger';
 import { installOutboundProxy } from './lib/outbound-http';
+import { describeRedisTarget, type RedisTarget } from './lib/redis-connection';
 import { startLocalRedis, type LocalRedis } from './lib/redis-server';
 import { createSandbox, prepareSandbox, sandboxWanted, type Sandbox } from './sandbox';
 
@@ -38,18 +40,20 @@ async function main(): Promise<void> {
   if (!found && !setup) logger.warn(`No config file at ${path}: running with no services. Copy firebreak.example.yaml to ${path} to configure them.`);
 
   let localRedis: LocalRedis | undefined;
-  let redisUrl = env.REDIS_URL;
-  if (!redisUrl) {
+  let redisTarget: RedisTarget | undefined = redisTargetFromEnv(env);
+  if (!redisTarget) {
     const dir = resolve(join(env.FIREBREAK_DATA_DIR, 'redis'));
     localRedis = await startLocalRedis({ dir });
-    redisUrl = localRedis.url;
+    redisTarget = { kind: 'single', url: localRedis.url };
     const child = localRedis.process;
     process.on('exit', () => child.kill('SIGTERM'));
-    logger.info(`REDIS_URL is not set: started a local redis-server on ${redisUrl} (AOF persistence in ${dir})`);
+    logger.info(`REDIS_URL is not set: started a local redis-server on ${localRedis.url} (AOF persistence in ${dir})`);
+  } else if (redisTarget.kind !== 'single') {
+    logger.info(`Redis: ${describeRedisTarget(redisTarget)}`);
   }
 
-  const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisUrl, logger }) : undefined;
-  const firebreak = await startFirebreak({ env, config, content, redisUrl, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
+  const sandbox: Sandbox | undefined = setup ? await createSandbox({ setup, redisTarget, logger }) : undefined;
+  const firebreak = await startFirebreak({ env, config, content, redisTarget, logger, routes: sandbox, slackIdentity: sandbox?.slackIdentity });
   logger.info(`Firebreak (${env.FIREBREAK_ROLE}) listening on ${firebreak.url} (${Object.keys(config.services).length} services configured)`);
   const missing = missingSlackVariables(env);
   if (setup) {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
-import { createQueue, QUEUE_NAMES, WORKER_DEFAULTS } from './outbound/jobs/queues';
+import { createQueue, QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from './outbound/jobs/queues';
 import { SlackDrills } from './outbound/slack/drill-runner';
 import { RedisDrillStore } from './outbound/store/drill-store';
 import type { Wiring } from './wiring';
@@ -22,7 +22,7 @@ export function wireDrills(options: Wiring) {
           if (!parsed.success) throw new UnrecoverableError(`drill reminder ${job.id} has invalid data: ${parsed.error.message}`);
           return drills.remind(job.id ?? '', parsed.data);
         },
-        { ...WORKER_DEFAULTS, connection: queueSettings.connection, prefix: queueSettings.prefix },
+        { ...WORKER_DEFAULTS, connection: queueSettings.connection, prefix: queuePrefix(QUEUE_NAMES.drillReminders, queueSettings) },
       );
       worker.on('error', (error) => logger.error({ err: error }, 'drill reminder worker error'));
       return worker;

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './lib/redis-connection';
 import type { Logger } from 'pino';
 import type { ConfigFile } from './config/file';
 import type { Content } from './content';
@@ -10,7 +10,7 @@ import type { QueueSettings } from './outbound/jobs/queues';
 
 /** What firebreak.ts builds once and hands every wire-* module of the composition root. */
 export interface Wiring {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queueSettings: QueueSettings;
   incidents: IncidentService;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
+import { checkRedisEnv } from './redis';
 
 const optionalText = z
   .string()
@@ -15,6 +16,14 @@ export const envSchema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
   SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/.+\/api\/$/.test(v), 'must be a URL ending in /api/'),
   REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Seed nodes of a Redis Cluster, `host:port,…` (instead of REDIS_URL). */
+  REDIS_CLUSTER_NODES: optionalText,
+  /** Sentinels, `host:port,…`, with REDIS_SENTINEL_NAME the master they monitor (instead of REDIS_URL). */
+  REDIS_SENTINELS: optionalText,
+  REDIS_SENTINEL_NAME: optionalText,
+  /** Password of the cluster nodes or the Sentinel-managed master; of the Sentinels themselves. */
+  REDIS_PASSWORD: optionalText,
+  REDIS_SENTINEL_PASSWORD: optionalText,
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   FIREBREAK_CONFIG: optionalText,
@@ -34,7 +43,7 @@ export const envSchema = z.object({
   /** API integration key for `opsgenie:<schedule name>` targets. */
   OPSGENIE_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+}).superRefine(checkRedisEnv);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { Queue, type ConnectionOptions, type Job, type Worker } from 'bullmq';
 import type { Metrics } from '../lib/metrics';
-import { QUEUE_NAMES } from './jobs/queues';
+import { QUEUE_NAMES, queuePrefix } from './jobs/queues';
 
 /** The two steps of WebClient.apiCall we observe; both are looked up on the instance at call time. */
 interface ObservableClient {
@@ -66,9 +66,9 @@ export function instrumentWorker(worker: Worker, metrics: Metrics): void {
 }
 
 /** Queue depth per queue and state, read from Redis when /metrics is scraped. Returns a closer. */
-export function watchQueueDepth(metrics: Metrics, settings: { connection: ConnectionOptions; prefix: string }): () => Promise<void> {
+export function watchQueueDepth(metrics: Metrics, settings: { connection: ConnectionOptions; prefix: string; hashTags?: boolean }): () => Promise<void> {
   const queues = Object.values(QUEUE_NAMES).map((name) => {
-    const queue = new Queue(name, { connection: settings.connection, prefix: settings.prefix });
+    const queue = new Queue(name, { connection: settings.connection, prefix: queuePrefix(name, settings) });
     queue.on('error', () => undefined);
     return queue;
   });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Express } from 'express';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env';
 import { parseConfigText, type ConfigFile } from '../config/file';
 import { redisKeys } from '../lib/keys';
+import { connectRedis, type RedisTarget } from '../lib/redis-connection';
 import { SANDBOX_BOT, demoConfigText } from './demo';
 import { SlackDelivery } from './deliver';
 import { workspaceRouter } from './routes';
@@ -72,9 +72,9 @@ export interface Sandbox {
 }
 
 /** The embedded Slack Web API, Slack's deliveries to the bot, the page and the demo deployer. */
-export async function createSandbox(options: { setup: SandboxSetup; redisUrl: string; logger: Logger }): Promise<Sandbox> {
+export async function createSandbox(options: { setup: SandboxSetup; redisUrl?: string; redisTarget?: RedisTarget; logger: Logger }): Promise<Sandbox> {
   const { env, config } = options.setup;
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = connectRedis(options.redisTarget ?? { kind: 'single', url: options.redisUrl ?? '' }, 'commands');
   redis.on('error', (err) => options.logger.warn({ err: err.message }, 'sandbox redis connection error'));
   const store = new SandboxStore(redis, redisKeys(env.FIREBREAK_REDIS_PREFIX));
   const base = () => selfUrl(env, env.PORT);

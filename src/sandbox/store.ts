@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../lib/redis-connection';
 import type { RedisKeys } from '../lib/keys';
 
 export interface SandboxChannel {
@@ -50,7 +50,7 @@ export class SandboxStore {
   readonly changes = new EventEmitter();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.changes.setMaxListeners(100);

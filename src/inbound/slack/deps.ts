@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Logger } from 'pino';
 import type { RemediationOffer, RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { ConfigFile } from '../../config/file';
@@ -25,7 +25,7 @@ export interface SlackDeps {
   content: Content;
   clock: Clock;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   alerts: AlertTracker;
   /** The alert's verdict in one line ("Strong suspect: checkout v1.2.3 …"). */

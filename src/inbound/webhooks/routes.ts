@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
 import type { MetricSampleSink } from '../../domain/guard/ports';
@@ -22,7 +22,7 @@ const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 export interface WebhookDeps {
   intake: IntakeService;
   config: ConfigFile;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   metrics: Metrics;
   logger: Logger;

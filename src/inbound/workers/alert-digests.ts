@@ -2,14 +2,14 @@ import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DIGEST_LOCK_MS, type BullAlertDigestScheduler } from '../../outbound/jobs/alert-digests';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 const digestJobSchema = z.object({ service: z.string() });
 
 /** Drains each service's changed alerts into Slack; the periodic sweep re-nudges any service left waiting. */
 export function startAlertDigestWorker(options: {
   connection: ConnectionOptions;
-  prefix: string;
+  prefix: string; hashTags?: boolean;
   digests: BullAlertDigestScheduler;
   digest: (service: string) => Promise<void>;
   logger: Logger;
@@ -24,7 +24,7 @@ export function startAlertDigestWorker(options: {
       await options.digest(digestJobSchema.parse(job.data).service);
     },
     // A digest cut by a crash is taken over within seconds (its batch waits in Redis, in flight).
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 4, lockDuration: DIGEST_LOCK_MS, stalledInterval: 2_000 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.alertDigests, options), concurrency: 4, lockDuration: DIGEST_LOCK_MS, stalledInterval: 2_000 },
   );
   worker.on('failed', (job, error) => options.logger.error({ err: error, jobId: job?.id }, 'alert digest failed'));
   worker.on('error', (error) => options.logger.error({ err: error }, 'alert digest worker error'));

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { incidentEventSchema, type IncidentEvent } from '../../domain/incidents/events';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 export interface IncidentEventHandler {
   handle(event: IncidentEvent): Promise<void>;
@@ -15,7 +15,7 @@ export interface IncidentEventHandler {
  */
 export function startIncidentEventWorker(options: {
   connection: ConnectionOptions;
-  prefix: string;
+  prefix: string; hashTags?: boolean;
   handlers: IncidentEventHandler[];
   logger: Logger;
   concurrency?: number;
@@ -36,7 +36,7 @@ export function startIncidentEventWorker(options: {
       if (failures.length > 1) options.logger.warn({ errors: failures.map(String), jobId: job.id }, 'several incident event handlers failed');
       throw failures.find((f) => !(f instanceof UnrecoverableError)) ?? failures[0];
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.incidentEvents, options), concurrency: options.concurrency ?? 8 },
   );
   worker.on('failed', (job, error) =>
     options.logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'incident event job failed'),

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { pagerdutyEventJobSchema, type PagerDutyEventJob } from '../../domain/oncall/pagerduty-mirror';
 import { handoffJobSchema } from '../../outbound/jobs/oncall-jobs';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 export interface OncallJobHandler {
   handoff(rotation: string, at: Date): Promise<unknown>;
@@ -11,7 +11,7 @@ export interface OncallJobHandler {
 }
 
 /** Runs on-call handoffs at their time and PagerDuty Events v2 calls; both are safe to retry. */
-export function startOncallWorker(options: { connection: ConnectionOptions; prefix: string; handler: OncallJobHandler; logger: Logger }): Worker {
+export function startOncallWorker(options: { connection: ConnectionOptions; prefix: string; hashTags?: boolean; handler: OncallJobHandler; logger: Logger }): Worker {
   const { logger } = options;
   const worker = new Worker(
     QUEUE_NAMES.oncall,
@@ -28,7 +28,7 @@ export function startOncallWorker(options: { connection: ConnectionOptions; pref
       }
       throw new UnrecoverableError(`unknown on-call job ${job.name}`);
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 8 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.oncall, options), concurrency: 8 },
   );
   worker.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'on-call job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'on-call worker error'));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { PermanentActionError } from '../../domain/remediation/errors';
 import { actionSpecSchema, retryDelayMs } from '../../domain/remediation/model';
 import type { RemediationService } from '../../domain/remediation/service';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 /**
  * Crash recovery in seconds, not BullMQ's default 30 s + 30 s: a killed worker's lock expires after
@@ -27,7 +27,7 @@ const STALLED_TOO_OFTEN = 'stalled more than allowable limit';
 
 export interface RemediationWorkerOptions {
   connection: ConnectionOptions;
-  prefix: string;
+  prefix: string; hashTags?: boolean;
   service: RemediationService;
   logger: Logger;
   concurrency?: number;
@@ -57,7 +57,7 @@ export function startRemediationWorker(options: RemediationWorkerOptions): Worke
     {
       ...WORKER_DEFAULTS,
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: queuePrefix(QUEUE_NAMES.remediation, options),
       concurrency: options.concurrency ?? REMEDIATION_WORKERS.concurrencyEach,
       lockDuration: options.lockDuration ?? REMEDIATION_WORKER_TIMING.lockDuration,
       stalledInterval: options.stalledInterval ?? REMEDIATION_WORKER_TIMING.stalledInterval,

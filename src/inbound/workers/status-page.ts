@@ -3,14 +3,14 @@ import type { Logger } from 'pino';
 import { PermanentActionError } from '../../domain/remediation/errors';
 import { publishRequestSchema } from '../../domain/status/model';
 import type { StatusPageService } from '../../domain/status/service';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 /**
  * Runs status page publications. One at a time per process, so two clicks on the same incident
  * create the provider's incident once and then update it. A refusal by the provider (4xx) is
  * final and said in the channel; timeouts and 5xx are retried with backoff.
  */
-export function startStatusPageWorker(options: { connection: ConnectionOptions; prefix: string; service: StatusPageService; logger: Logger }): Worker {
+export function startStatusPageWorker(options: { connection: ConnectionOptions; prefix: string; hashTags?: boolean; service: StatusPageService; logger: Logger }): Worker {
   const { logger, service } = options;
   const worker = new Worker(
     QUEUE_NAMES.statusPage,
@@ -28,7 +28,7 @@ export function startStatusPageWorker(options: { connection: ConnectionOptions; 
         throw error;
       }
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: 1 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.statusPage, options), concurrency: 1 },
   );
   worker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'status page job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'status page worker error'));

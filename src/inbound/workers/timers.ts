@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions } from
 import type { Logger } from 'pino';
 import type { FireResult } from '../../domain/escalation/firing';
 import { timerSchema, type Timer } from '../../domain/escalation/timers';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 export interface TimerHandler {
   fire(timer: Timer): Promise<FireResult>;
@@ -16,7 +16,7 @@ export interface TimerHandler {
  */
 export function startTimerWorker(options: {
   connection: ConnectionOptions;
-  prefix: string;
+  prefix: string; hashTags?: boolean;
   handler: TimerHandler;
   logger: Logger;
   concurrency?: number;
@@ -35,7 +35,7 @@ export function startTimerWorker(options: {
       if (!result.fired) logger.debug({ jobId: job.id, why: result.why }, 'timer did nothing');
       return result.fired;
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 64 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.timers, options), concurrency: options.concurrency ?? 64 },
   );
   worker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'timer job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'timer worker error'));

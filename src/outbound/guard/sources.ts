@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { BASELINE_SPAN_MS, type GuardWindow, type Observation, type Signal } from '../../domain/guard/model';
 import type { BaselineReading, SignalSource } from '../../domain/guard/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -27,7 +27,7 @@ export class PrometheusSource implements SignalSource {
       client: PrometheusClient;
       queries: Record<Signal, string>;
       baselineQuery: string;
-      redis: Redis;
+      redis: RedisClient;
       keys: RedisKeys;
     },
   ) {

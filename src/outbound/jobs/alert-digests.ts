@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { AlertBatch, PendingAlerts } from '../../domain/intake/digest-ports';
 import { keySafe, type RedisKeys } from '../../lib/keys';
 
@@ -50,7 +50,7 @@ return 1
 export class BullAlertDigestScheduler implements PendingAlerts {
   constructor(
     private readonly queue: Queue,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -44,10 +44,22 @@ export interface QueueSettings {
   /** For producers: fails fast when Redis is down, so an HTTP request can answer 503 instead of hanging. */
   producer?: ConnectionOptions;
   prefix: string;
+  /** Redis Cluster: each queue's keys under a hash tag of its own (see queuePrefix). */
+  hashTags?: boolean;
+}
+
+/**
+ * The BullMQ prefix of one queue. BullMQ's scripts touch several keys of a queue at once, so on a
+ * Redis Cluster they must share a slot: each queue gets the hash tag `{<queue>}` (`fb:bull:{timers}:timers:…`),
+ * so queues spread over the masters. A single Redis keeps the untagged names (`fb:bull:timers:…`),
+ * so jobs and timers already stored there are still found after an upgrade.
+ */
+export function queuePrefix(name: QueueName, settings: { prefix: string; hashTags?: boolean }): string {
+  return settings.hashTags ? `${settings.prefix}:{${name}}` : settings.prefix;
 }
 
 export function createQueue(name: QueueName, settings: QueueSettings): Queue {
-  const queue = new Queue(name, { connection: settings.producer ?? settings.connection, prefix: settings.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queue = new Queue(name, { connection: settings.producer ?? settings.connection, prefix: queuePrefix(name, settings), defaultJobOptions: DEFAULT_JOB_OPTIONS });
   // Connection errors are reported by the connection's own listener; without this BullMQ prints them raw.
   queue.on('error', () => undefined);
   return queue;

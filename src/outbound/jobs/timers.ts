@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { TimerScheduler } from '../../domain/escalation/ports';
 import { timerId, type Timer } from '../../domain/escalation/timers';
 import type { Clock } from '../../lib/clock';
@@ -17,7 +17,7 @@ const TIMER_ATTEMPTS = 15;
 export class BullTimerScheduler implements TimerScheduler {
   constructor(
     private readonly queue: Queue,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly clock: Clock,
   ) {}

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Logger } from 'pino';
 import type { ExternalOnCall, OncallTarget } from '../../domain/oncall/model';
 import type { ExternalSchedules } from '../../domain/oncall/ports';
@@ -26,7 +26,7 @@ const EMAIL_CACHE_SECONDS = 3600;
 export class ProviderSchedules implements ExternalSchedules {
   constructor(
     private readonly deps: {
-      redis: Redis;
+      redis: RedisClient;
       keys: RedisKeys;
       client: () => WebClient;
       clock: Clock;

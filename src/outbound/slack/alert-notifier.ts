@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { alertCard, alertRef, incidentAlertsMessage } from '../../blocks/alert-card';
 import { alertTestCard } from '../../blocks/alert-test-card';
 import { offersIn } from '../../blocks/remediation';
@@ -20,7 +20,7 @@ export class SlackAlertNotifier implements AlertNotifier {
       /** policy.yaml guard.errorRate.threshold: above it, with no known cause, the card recommends rolling back first. */
       errorRateThreshold?: number;
       /** Where a card's button offers (and a too-long fingerprint's reference) are saved before it is shown. */
-      redis: Redis;
+      redis: RedisClient;
       keys: RedisKeys;
       retentionMs: number;
     },

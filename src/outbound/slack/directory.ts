@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { isOncallTarget } from '../../domain/oncall/model';
 import type { RedisKeys } from '../../lib/keys';
 
@@ -9,7 +9,7 @@ const CACHE_SECONDS = 60;
 export class SlackDirectory {
   constructor(
     private readonly client: WebClient,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** Whoever is on call behind `rotation:`/`pagerduty:`/`opsgenie:` targets; without it they are skipped. */
     private readonly oncall?: (target: string) => Promise<string[]>,

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { utcTime } from '../../blocks/incident-messages';
 import { offersIn, remediationButtons } from '../../blocks/remediation';
 import { md, section } from '../../blocks/text';
@@ -24,7 +24,7 @@ export class RemediationOffer {
   constructor(
     private readonly deps: {
       client: () => WebClient;
-      redis: Redis;
+      redis: RedisClient;
       keys: RedisKeys;
       config: ConfigFile;
       content: Content;

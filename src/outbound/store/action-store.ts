@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { ActionStore, ClaimResult } from '../../domain/remediation/action-ports';
 import {
   actionProgressSchema,
@@ -58,7 +58,7 @@ export class RedisActionStore implements ActionStore {
   private readonly scripts: ActionScripts;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: { retentionMs: number },
   ) {

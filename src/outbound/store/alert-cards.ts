@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { AlertCards, ShownCard } from '../../domain/intake/digest-ports';
 import type { RedisKeys } from '../../lib/keys';
 
@@ -8,7 +8,7 @@ const CARD_TTL_SECONDS = 2 * 3600;
 /** The alert card shown for each service, as JSON with a TTL. */
 export class RedisAlertCards implements AlertCards {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
 import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -63,12 +64,12 @@ const toResult = (fingerprint: string, [changed, state, count, isNew]: RecordRep
 
 /** Alert state by fingerprint in a hash, and a sorted set per service scored by last notification. */
 export class RedisAlertStore implements AlertTracker {
-  private readonly redis: Redis & AlertScripts;
+  private readonly redis: RedisClient & AlertScripts;
   private readonly retentionMs: number;
 
-  constructor(redis: Redis, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
     redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 1, lua: RECORD });
-    this.redis = redis as Redis & AlertScripts;
+    this.redis = redis as RedisClient & AlertScripts;
     this.retentionMs = options.retentionMs ?? DEFAULT_ALERT_RETENTION_MS;
   }
 

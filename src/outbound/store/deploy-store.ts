@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { deployDedupeKey, endsVersion, type Deploy, type NewDeploy } from '../../domain/deploys/model';
 import type { DeployHistory, RecordedDeploy } from '../../domain/deploys/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -43,20 +43,20 @@ interface DeployScripts {
   firebreakRecordDeploy(...args: (string | number)[]): Promise<[string, number]>;
 }
 
-function withScripts(redis: Redis): Redis & DeployScripts {
+function withScripts(redis: RedisClient): RedisClient & DeployScripts {
   redis.defineCommand('firebreakRecordDeploy', { numberOfKeys: 3, lua: RECORD });
-  return redis as Redis & DeployScripts;
+  return redis as RedisClient & DeployScripts;
 }
 
 const newestFirst = (a: Deploy, b: Deploy) => Date.parse(b.timestamp) - Date.parse(a.timestamp) || b.id.localeCompare(a.id);
 
 /** Deploys in Redis: a JSON string per deploy, a sorted set per (service, environment) by timestamp, a set of the service's environments. */
 export class RedisDeployStore implements DeployHistory {
-  private readonly redis: Redis & DeployScripts;
+  private readonly redis: RedisClient & DeployScripts;
   private readonly retentionMs: number;
   private readonly now: () => number;
 
-  constructor(redis: Redis, private readonly keys: RedisKeys, options: DeployStoreOptions = {}) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys, options: DeployStoreOptions = {}) {
     this.redis = withScripts(redis);
     this.retentionMs = options.retentionMs ?? DEFAULT_DEPLOY_RETENTION_MS;
     this.now = options.now ?? Date.now;

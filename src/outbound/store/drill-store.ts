@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { runbookTestSchema, type RunbookTest } from '../../domain/drills/model';
 import type { RedisKeys } from '../../lib/keys';
 import { RedisSteps } from './steps';
@@ -8,7 +8,7 @@ export class RedisDrillStore {
   private readonly steps: RedisSteps;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.steps = new RedisSteps(redis, (incidentId, step) => keys.incidentStep(incidentId, `drill-${step}`));

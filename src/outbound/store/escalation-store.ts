@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { emptyEscalationState, type Acknowledgement, type EscalationState } from '../../domain/escalation/model';
 import type { EscalationStore } from '../../domain/escalation/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -53,7 +53,7 @@ export class RedisEscalationStore implements EscalationStore {
   private readonly steps: RedisSteps;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** What a step that fails for good does (a Slack refusal): given up, reported, never retried. */
     stepOptions: StepOptions = {},

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { guardWindowSchema, type GuardWindow, type WatchPointer } from '../../domain/guard/model';
 import type { GuardStore } from '../../domain/guard/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -52,17 +52,17 @@ const STALE_CLAIM_MS = 60_000;
  * so a guard proposal can still be described when its Rollback button is pressed late.
  */
 export class RedisGuardStore implements GuardStore {
-  private readonly redis: Redis & GuardScripts;
+  private readonly redis: RedisClient & GuardScripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: { retentionMs: number },
   ) {
     redis.defineCommand('firebreakGuardClaim', { numberOfKeys: 1, lua: CLAIM });
     redis.defineCommand('firebreakGuardRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('firebreakGuardClaimStep', { numberOfKeys: 1, lua: CLAIM_STEP });
-    this.redis = redis as Redis & GuardScripts;
+    this.redis = redis as RedisClient & GuardScripts;
   }
 
   async window(deployId: string): Promise<GuardWindow | undefined> {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { incidentSchema, publicationSchema, type Incident, type Publication, type TimelineEntry } from '../../domain/incidents/model';
 import type { IncidentDraft, IncidentRepository } from '../../domain/incidents/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -16,7 +16,7 @@ interface Claim {
 /** Incidents, their timelines and checklists in Redis. Survives restarts of the bot (and of Redis, with AOF). */
 export class RedisIncidentStore implements IncidentRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Signal } from '../../domain/guard/model';
 import { PUSHED_SAMPLES_KEPT_MS as KEEP_MS, type MetricBatch, type MetricSampleSink } from '../../domain/guard/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -9,7 +9,7 @@ import type { RedisKeys } from '../../lib/keys';
  */
 export class RedisMetricSamples implements MetricSampleSink {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly now: () => number = Date.now,
   ) {}

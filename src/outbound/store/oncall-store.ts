@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { Override } from '../../domain/oncall/model';
 import type { OverrideStore } from '../../domain/oncall/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -13,7 +13,7 @@ const AUDIT_LENGTH = 1000;
  */
 export class RedisOverrideStore implements OverrideStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -49,7 +49,7 @@ export class RedisOncallSteps {
   private readonly steps: RedisSteps;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     options: StepOptions = {},
   ) {

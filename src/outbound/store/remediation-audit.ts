@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { AuditEntry, AuditLog } from '../../domain/remediation/action-ports';
 import type { ContextRef } from '../../domain/remediation/model';
 import type { TimelineEntry } from '../../domain/incidents/model';
@@ -18,7 +18,7 @@ export interface IncidentNotes {
  */
 export class RemediationAuditLog implements AuditLog {
   constructor(
-    private readonly deps: { incidents: IncidentNotes; redis: Redis; keys: RedisKeys; clock: Clock; retentionMs: number },
+    private readonly deps: { incidents: IncidentNotes; redis: RedisClient; keys: RedisKeys; clock: Clock; retentionMs: number },
   ) {}
 
   async record(context: ContextRef, entry: AuditEntry): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { remediationOfferSchema, type RemediationOffer, type RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { RedisKeys } from '../../lib/keys';
 import { spread } from './spread';
@@ -9,7 +9,7 @@ import { spread } from './spread';
  */
 export class RemediationOfferStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** How long a button stays usable (the config's retention). */
     private readonly ttlMs: number,

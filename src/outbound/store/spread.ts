@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 
 export type Reply = [Error | null, unknown];
 
@@ -12,7 +13,7 @@ export const isCluster = (redis: unknown): boolean => (redis as { isCluster?: bo
  * to back, and batches them per node with `enableAutoPipelining`). Never for commands that must be
  * atomic together: that is a Lua script on keys of one slot.
  */
-export async function spread(redis: Redis, build: (batch: ChainableCommander) => void): Promise<Reply[]> {
+export async function spread(redis: RedisClient, build: (batch: ChainableCommander) => void): Promise<Reply[]> {
   if (!isCluster(redis)) {
     const pipeline = redis.pipeline();
     build(pipeline);

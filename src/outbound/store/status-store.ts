@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import { publicIncidentSchema, type PublicIncident } from '../../domain/status/model';
 import type { StatusStore } from '../../domain/status/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -11,7 +11,7 @@ export class RedisStatusStore implements StatusStore {
   private readonly steps: RedisSteps;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     this.steps = new RedisSteps(redis, keys.statusStep);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 
 /** How long a step may run before another attempt may take it over (a crashed worker's lease). */
 export const STEP_LEASE_MS = 60_000;
@@ -46,7 +46,7 @@ export interface StepOptions {
  */
 export class RedisSteps {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: (scope: string, step: string) => string,
     private readonly options: StepOptions = {},
   ) {}

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/lib/redis-connection';
 import type { IncidentEvent } from '../../src/domain/incidents/events';
 import { IncidentService } from '../../src/domain/incidents/service';
 import type { ActionSpec } from '../../src/domain/remediation/model';
@@ -25,7 +25,7 @@ import { aDeploy } from './factories';
  * real Redis Cluster (which refuses any command, script or transaction that spans slots).
  * Each scenario touches every Lua script and MULTI of its store.
  */
-export function storeScenarios(redis: Redis, keys: RedisKeys): Record<string, () => Promise<void>> {
+export function storeScenarios(redis: RedisClient, keys: RedisKeys): Record<string, () => Promise<void>> {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
   return {

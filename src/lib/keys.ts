@@ -149,7 +149,7 @@ export function redisKeys(prefix = 'fb') {
     /** One step of a publication or proposal (provider call, channel post) that must happen once. */
     statusStep: (scope: string, step: string) => k('status', 'step', keyPart(scope), keyPart(step)),
     // drills: a drill's steps done once and runbook steps ticked; each runbook's last test
-    drill: (incidentId: string, part: 'once' | 'ticked') => inc(incidentId, 'drill', part),
+    drill: (incidentId: string, part: 'once' | 'ticked') => inc(incidentId, 'drill', keyPart(part)),
     runbookTests: () => k('runbook-tests'),
 
     // sandbox workspace (src/sandbox): its embedded Slack's channels, messages, views, files

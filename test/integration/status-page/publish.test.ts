@@ -88,7 +88,7 @@ describe('status page: proposals in Slack, publication only on a person’s clic
     expect(confirmation).toContain('&lt;checkout&gt; errors &amp; timeouts');
     expect(h.slack.postsTo(channel).filter((p) => p.includes('published to the status page'))).toHaveLength(1);
 
-    const timeline = await h.redis.lrange(`${h.prefix}:incident:INC-1:timeline`, 0, -1);
+    const timeline = await h.redis.lrange(`${h.prefix}:{incident:INC-1}:timeline`, 0, -1);
     const entry = timeline.map((t) => JSON.parse(t) as { kind: string; actor: string; text: string }).find((t) => t.kind === 'statuspage');
     expect(entry).toMatchObject({ actor: 'U0COMMS' });
     expect(entry!.text).toContain('Investigating');

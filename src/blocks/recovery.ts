@@ -37,7 +37,7 @@ export function recoveryResultMessage(view: ResultView): SlackMessage {
   let headline: Mrkdwn;
   if (verdict.outcome === 'recovered') headline = md`${ICON.recovered} *${name} recovered*: ${measuredVsTarget(verdict)}, ${after}.`;
   else if (verdict.outcome === 'not-recovered') headline = md`${ICON['not-recovered']} *${name} not recovered*: ${measuredVsTarget(verdict)}, ${after}.`;
-  else headline = md`${ICON['no-data']} *${name}: no data*, ${after} — not claiming recovery. ${verdict.detail ?? ''}`;
+  else headline = md`${ICON['no-data']} *${name}: no data*, ${after} — not claiming recovery (${verdict.detail ?? 'no reading'}).`;
   const escalation = escalationLine(view);
   return {
     text: truncateMd(headline, 3000).toString(),

@@ -85,7 +85,7 @@ describe('recovery watch after a rollback', () => {
     const { incident } = await rollBack(h);
     await checksDone(h);
     const texts = threadTexts(h);
-    expect(count(texts, /Error rate: no data\*.*not claiming recovery\. no errorRate sample pushed for checkout/)).toBe(1);
+    expect(count(texts, /Error rate: no data\*.*not claiming recovery \(no errorRate sample pushed for checkout/)).toBe(1);
     expect(count(texts, /p95 latency: no data\*/)).toBe(1);
     expect(count(texts, /Throughput: no data\*.*no throughput sample pushed/)).toBe(1);
     expect(count(texts, / recovered\*/)).toBe(0);

@@ -33,7 +33,7 @@ describe('recovery messages', () => {
     const json = JSON.stringify(message);
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<https://evil.test');
-    expect(message.text).toContain('*Error rate: no data*, 5 min after the disable flag *&lt;!channel&gt; &amp; &lt;https://evil.test|click&gt;*');
+    expect(message.text).toContain('*Error rate: no data*, 5 min after the disable flag *&lt;!channel&gt; &amp; &lt;https://evil.test|click&gt;* of *checkout* in production — not claiming recovery (&lt;!channel&gt;');
     const unmet = recoveryResultMessage({
       record,
       withinMs: 180_000,

@@ -75,6 +75,11 @@ describe('post-rollback checklist', () => {
     const [validation, documentation] = boxes.map((b) => b.block_id!);
     expect((await tick(h, validation!, checklist.validation.items.map((i) => i.id))).status).toBe(200);
     expect((await tick(h, documentation!, ['timeline-updated', 'not-an-item'])).status).toBe(200);
+    const ticks = (await timeline(h, incident.id)).filter((e) => e.text.startsWith('Post-rollback checklist'));
+    expect(ticks.map((e) => [e.actor, e.text])).toEqual([
+      [RESPONDER, `Post-rollback checklist, ${checklist.validation.title}: 5 of 5 ticked`],
+      [RESPONDER, `Post-rollback checklist, ${checklist.documentation.title}: 1 of 5 ticked`],
+    ]);
 
     await waitFor('reminders due', async () => (await recoveryJobs(h!.prefix)).filter((j) => j.data.kind === 'reminder' && j.state === 'completed').length === 3, 15_000);
     const byPhase = Object.fromEntries((await recoveryJobs(h.prefix)).map((j) => [j.data.phase, j.returned]));

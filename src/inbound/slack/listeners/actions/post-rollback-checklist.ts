@@ -11,13 +11,13 @@ const toggleSchema = z.object({
   selected_options: z.array(z.object({ value: z.string() })),
 });
 
-/** A tick on one phase of the post-rollback checklist: that phase's ticks saved; reminders name what is left. */
+/** A tick on one phase of the post-rollback checklist: that phase's ticks saved (and on the timeline); reminders name what is left. */
 export function postRollbackChecklistToggle(deps: SlackDeps) {
   return async ({ ack, action, respond, body }: ActionArgs): Promise<void> => {
-    await ack();
     const parsed = toggleSchema.safeParse(action);
     const store = deps.recoveryChecklist;
     if (!parsed.success || !store || !(await store.checklistPosted(parsed.data.block_id.watch))) {
+      await ack();
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'This checklist does not belong to a rollback I know.' });
       return;
     }
@@ -25,6 +25,11 @@ export function postRollbackChecklistToggle(deps: SlackDeps) {
     const items = deps.content.postRollbackChecklist[phase].items.map((item) => item.id);
     const selected = parsed.data.selected_options.map((o) => o.value).filter((id) => items.includes(id));
     await store.setTicked(watch, items, selected);
-    deps.logger.info({ watch, phase, ticked: selected, by: body.user.id }, 'post-rollback checklist ticked');
+    // On the incident's timeline with who ticked what, when the checklist is in an incident's channel.
+    const incident = body.channel?.id ? await deps.incidents.findByChannel(body.channel.id) : undefined;
+    const title = deps.content.postRollbackChecklist[phase].title;
+    if (incident) await deps.incidents.note(incident.id, body.user.id, 'checklist', `Post-rollback checklist, ${title}: ${selected.length} of ${items.length} ticked`, { watch, phase, ticked: selected });
+    // Stored before Slack hears back: a tick acknowledged is a tick kept.
+    await ack();
   };
 }

@@ -92,5 +92,3 @@ export const verdictSchema = z.object({
   at: z.number(),
 });
 export type Verdict = z.infer<typeof verdictSchema>;
-
-export const withinOf = (policy: RecoveryPolicy, check: RecoveryCheck): number => policy[check].within;

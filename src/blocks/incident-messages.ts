@@ -100,6 +100,8 @@ export interface ChecklistItemView {
 export function checklistMessage(incident: Incident, items: ChecklistItemView[], checked: string[]): SlackMessage {
   const options = items.slice(0, 10).map((item) => ({ value: truncate(item.id, 150), text: mrkdwnOption(item.text) }));
   const initial = options.filter((o) => checked.includes(o.value));
+  // Slack cuts an option at 75 characters: an item longer than that is also given in full below the boxes.
+  const cut = items.slice(0, 10).filter((item) => md`${item.text}`.length > 75);
   return {
     text: md`Post-incident checklist for ${incident.id}`.toString(),
     blocks: [
@@ -116,6 +118,7 @@ export function checklistMessage(incident: Incident, items: ChecklistItemView[],
           },
         ],
       },
+      ...(cut.length > 0 ? [context(joinMd(cut.map((item) => md`• ${item.text}`)))] : []),
     ],
   };
 }

@@ -5,6 +5,7 @@ import type { SlackCall } from '../../helpers/fake-slack';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { resolveIncidentViaSlack } from '../../helpers/incidents';
 import { recordingEndpoint } from '../../helpers/recorder';
+import { untilJobsFinished } from '../../helpers/remediation';
 import { blockAction, FORM, postSigned, slashCommand } from '../../helpers/slack';
 import { postWebhook } from '../../helpers/webhooks';
 import { postUpdate } from '../escalation/helpers';
@@ -84,6 +85,9 @@ const command = async (h: Harness, text: string, channel: string) => {
   return answer;
 };
 
+/** Wait on a condition that reads content wording: a reworded template must fail below, naming itself, not time out here. */
+const settle = (what: string, condition: () => boolean) => waitFor(what, condition).catch(() => undefined);
+
 const postsIn = (h: Harness, channel: string) => h.slack.called('chat.postMessage').filter((c) => c.body.channel === channel);
 const html = (page: string) => page.replace(/<[^>]+>/g, ' ');
 
@@ -118,13 +122,11 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
     await cmd('start Checkout errors', 'C0GENERAL');
     await waitFor('start form', () => h.slack.called('views.open').length === 1);
     const channel = await startCustomerFacing(h);
-    await waitFor('runbook card, announcement, status page proposal, escalation line', () =>
-      postsIn(h, channel).some((c) => String(c.body.text).startsWith('Runbook:')) &&
-      postsIn(h, '#incidents').length === 1 &&
-      publishButtons(h, channel).length === 1 &&
-      postsIn(h, channel).some((c) => String(c.body.text).includes('Escalated to level')),
+    await waitFor('runbook card, announcement, status page proposal', () =>
+      postsIn(h, channel).some((c) => String(c.body.text).startsWith('Runbook:')) && postsIn(h, '#incidents').length === 1 && publishButtons(h, channel).length === 1,
     );
-    await waitFor('update reminder', () => postsIn(h, channel).some((c) => String(c.body.text).includes('no update for')));
+    await settle('escalation line', () => postsIn(h, channel).some((c) => String(c.body.text).includes('Escalated to level')));
+    await settle('update reminder', () => postsIn(h, channel).some((c) => String(c.body.text).includes('no update for')));
 
     // Publish the proposal after review; `/incident statuspage` opens the same review.
     const modal = await pressPublish(h, channel, publishButtons(h, channel)[0]!.value);
@@ -138,7 +140,8 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
     // Rollback from the alert card: the status, verification with the success criteria, the announcement.
     const card = postsIn(h, '#checkout-alerts')[0]!;
     await pressIn(h, card, /^Rollback to /);
-    await waitFor('rollback announcement', () => h.slack.called('chat.postMessage').some((c) => String(c.body.text).includes('Deployment rolled back')), 15_000);
+    await waitFor('rollback run', () => deployer.calls.length === 1);
+    await untilJobsFinished(h);
     expect(deployer.calls).toHaveLength(1);
 
     // Every runbook a person can list, posted and opened in full.
@@ -166,9 +169,8 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
 
     // Resolve: the Resolution, the checklist, the Resolved proposal, the postmortem reminder.
     await resolveIncidentViaSlack(h, 'INC-1');
-    await waitFor('resolved proposal and postmortem reminder', () =>
-      publishButtons(h, channel).length === 3 && postsIn(h, channel).some((c) => String(c.body.text).includes('the postmortem')),
-    );
+    await waitFor('resolved proposal', () => publishButtons(h, channel).length === 3);
+    await settle('postmortem reminder', () => postsIn(h, channel).some((c) => String(c.body.text).includes('the postmortem')));
     await waitFor('every drill briefed', () => scenarios.every((s) => h.slack.called('chat.postMessage').some((c) => String(c.body.text).includes(`Drill ${s}:`))));
 
     const pages = await Promise.all(['/status', '/status.json', '/status/feed'].map(async (route) => (await fetch(`${h.url}${route}`)).text()));

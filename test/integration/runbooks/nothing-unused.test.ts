@@ -148,12 +148,12 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
     const list = JSON.stringify((await cmd('runbook list', channel)).json);
     const ids = [...list.matchAll(/• `([a-z0-9-]+)`/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(0);
+    const cardOf = (id: string) => postsIn(h, channel).find((c) => buttonIn(c, /^Show all$/)?.button.value === JSON.stringify({ runbook: id }));
     for (const id of ids) {
-      const before = postsIn(h, channel).length;
       await cmd(`runbook ${id}`, channel);
-      await waitFor(`card of ${id}`, () => postsIn(h, channel).length > before);
+      await waitFor(`card of ${id}`, () => cardOf(id) !== undefined);
       const opened = h.slack.called('views.open').length;
-      await pressIn(h, postsIn(h, channel).at(-1)!, /^Show all$/);
+      await pressIn(h, cardOf(id)!, /^Show all$/);
       await waitFor(`Show all of ${id}`, () => h.slack.called('views.open').length > opened);
     }
 

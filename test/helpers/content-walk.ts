@@ -13,6 +13,8 @@ export interface ContentItem {
   source: string;
   /** Normalised pieces of text that must all appear in ONE surface (one message, modal or page). */
   fragments: string[];
+  /** Instead of `fragments`: any one of these (a template whose every line sits in a conditional section, one per case). */
+  alternatives?: string[][];
 }
 
 /** Slack mrkdwn / HTML / Markdown reduced to comparable words: entities decoded, markup and bullets dropped. */
@@ -45,20 +47,19 @@ function listFiles(dir: string, folder: string, ext: string): string[] {
   }
 }
 
-/** The literal text of a template (outside conditional sections; inside `{{#x}}` when nothing is outside). */
+/**
+ * The literal text of a template outside its conditional sections, all of which every rendering
+ * shows. A template whose lines all sit in sections (one per case) is used when one case is shown.
+ */
 export function templateItem(source: string, template: string): ContentItem {
-  const outside: string[] = [];
-  const inside: string[] = [];
-  const visit = (spans: TemplateSpans, into: string[]) => {
-    for (const [type, value, , , children] of spans) {
-      if (type === 'text') into.push(...value.split('\n'));
-      if (type === '#' && Array.isArray(children)) visit(children, inside);
-    }
-  };
-  visit(Mustache.parse(template), outside);
   const pick = (lines: string[]) => lines.map(normalise).filter(significant);
-  const fragments = pick(outside).length > 0 ? pick(outside) : pick(inside);
-  return { source, fragments };
+  const literal = (spans: TemplateSpans): string[] =>
+    spans.flatMap(([type, value, , , children]) => (type === 'text' ? value.split('\n') : type === '#' && Array.isArray(children) ? literal(children) : []));
+  const spans = Mustache.parse(template);
+  const outside = pick(spans.flatMap(([type, value]) => (type === 'text' ? value.split('\n') : [])));
+  if (outside.length > 0) return { source, fragments: outside };
+  const cases = spans.filter(([type, , , , children]) => type === '#' && Array.isArray(children)).map((span) => pick(literal(span[4] as TemplateSpans)));
+  return { source, fragments: cases.flat(), alternatives: cases.filter((c) => c.length > 0) };
 }
 
 /** Every prose string of a YAML document, each an item of its own. */
@@ -118,5 +119,6 @@ export function visibleText(node: unknown, key = ''): string {
 /** Items none of whose surfaces holds all their fragments. */
 export function unreached(items: ContentItem[], surfaces: string[]): ContentItem[] {
   const normalised = surfaces.map(normalise);
-  return items.filter((item) => !normalised.some((surface) => item.fragments.every((fragment) => surface.includes(fragment))));
+  const shown = (fragments: string[]) => normalised.some((surface) => fragments.every((fragment) => surface.includes(fragment)));
+  return items.filter((item) => !(item.alternatives ? item.alternatives.some(shown) : shown(item.fragments)));
 }

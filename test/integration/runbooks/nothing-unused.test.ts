@@ -38,6 +38,8 @@ services:
     responders: [U0ONCALL]
   payments:
     channel: "#payments-alerts"
+  cart:
+    channel: "#cart-alerts"
 `;
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
@@ -109,9 +111,15 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
     };
 
     // Deploys and alerts: readings of the quick-diagnosis table, and "not a regression" where nothing deployed.
-    const deploy = { environment: 'production', strategy: 'blue-green', status: 'succeeded', changes: { config: true, dependencies: false, migrations: ['0042_add_col'], flags: [] } };
-    await postWebhook(h.url, 'deploy', { ...deploy, service: 'checkout', version: 'v2.0.0', previousVersion: 'v1.9.0', timestamp: minutesAgo(10) });
-    await postWebhook(h.url, 'deploy', { ...deploy, service: 'search', version: 'v5.1.0', previousVersion: 'v5.0.9', timestamp: minutesAgo(10) });
+    // Each strategy, started and finished, so that whatever a deploy shows (its announcement, its rollback plan) is shown.
+    const deploy = { environment: 'production', changes: { config: true, dependencies: false, migrations: ['0042_add_col'], flags: [] } };
+    for (const status of ['started', 'succeeded']) {
+      await postWebhook(h.url, 'deploy', { ...deploy, status, strategy: 'blue-green', service: 'checkout', version: 'v2.0.0', previousVersion: 'v1.9.0', timestamp: minutesAgo(status === 'started' ? 12 : 10) });
+      await postWebhook(h.url, 'deploy', { ...deploy, status, strategy: 'canary', service: 'search', version: 'v5.1.0', previousVersion: 'v5.0.9', timestamp: minutesAgo(status === 'started' ? 12 : 10) });
+    }
+    for (const [status, ago] of [['started', 12], ['failed', 10]] as const) {
+      await postWebhook(h.url, 'deploy', { ...deploy, status, strategy: 'rolling', service: 'cart', version: 'v3.0.0', previousVersion: 'v2.9.0', timestamp: minutesAgo(ago) });
+    }
     const alert = { name: 'HighErrorRate', severity: 'critical', status: 'firing', startsAt: minutesAgo(1), summary: '5xx rate 7%', value: 0.07 };
     await postWebhook(h.url, 'alert', { ...alert, service: 'checkout', fingerprint: 'nu-1', labels: { endpoint: '*' } });
     await postWebhook(h.url, 'alert', { ...alert, service: 'search', fingerprint: 'nu-2', labels: { endpoint: '/api/q', pattern: 'partial-recovery', trigger: 'load' } });

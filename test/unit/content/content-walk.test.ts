@@ -10,6 +10,13 @@ describe('the walk behind "nothing unused"', () => {
     expect(unreached([item], [':warning: Rolled back checkout', 'Next: find the root cause.'])).toEqual([item]);
   });
 
+  it('a template made only of cases is used when one case is shown', () => {
+    const item = templateItem('templates/y.md', '{{#quiet}}\n:ok: *Deployment complete* {{service}}\n{{/quiet}}\n{{#breached}}\n:x: Not healthy: {{breached}}\n{{/breached}}');
+    expect(item.alternatives).toEqual([[':ok: deployment complete'], [':x: not healthy:']]);
+    expect(unreached([item], [':x: Not healthy: errors 7 %'])).toEqual([]);
+    expect(unreached([item], ['something else'])).toEqual([item]);
+  });
+
   it('reads what a person sees: button values, ids and metadata do not count; a cut option reads on into its description', () => {
     const payload = { blocks: [{ type: 'actions', block_id: 'Hidden words here', elements: [{ type: 'checkboxes', options: [{ value: 'Secret value text', description: { type: 'plain_text', text: '…to 2 hours' }, text: { type: 'plain_text', text: 'a possible one up…' } }] }] }] };
     const seen = visibleText(payload);

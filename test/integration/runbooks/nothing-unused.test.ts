@@ -2,7 +2,7 @@ import nock from 'nock';
 import { DEFAULT_CONTENT_DIR, loadContent, type Content } from '../../../src/content';
 import { contentItems, unreached, visibleText } from '../../helpers/content-walk';
 import type { SlackCall } from '../../helpers/fake-slack';
-import { startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { sleep, startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { resolveIncidentViaSlack } from '../../helpers/incidents';
 import { recordingEndpoint } from '../../helpers/recorder';
 import { untilJobsFinished } from '../../helpers/remediation';
@@ -40,18 +40,29 @@ services:
     channel: "#payments-alerts"
   cart:
     channel: "#cart-alerts"
+  orders:
+    channel: "#orders-alerts"
+    guard: { mode: propose, every: 250ms, errorRate: { for: 1s }, latencyP95: { for: 1s }, healthFailures: { for: 1s } }
 `;
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-/** The shipped content with second-scale timers, so the reminders fire while the test watches. */
+/** Every `for` (how long a reading must last) in the policy made one second, wherever the policy keeps one. */
+function shortSpans<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(shortSpans) as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, key === 'for' && typeof v === 'number' ? 1000 : shortSpans(v)])) as T;
+}
+
+/** The shipped content with second-scale timers, so the reminders and the guard's window run while the test watches. */
 function quickContent(): Content {
   const base = loadContent();
   return {
     ...base,
     policy: {
-      ...base.policy,
+      ...shortSpans(base.policy),
       updates: { every: 1500 },
+      guard: { ...shortSpans(base.policy.guard), window: 4000 },
       escalation: { ...base.policy.escalation, renotifyEvery: 3_600_000 },
       postmortem: { ...base.policy.postmortem, remindAfter: 1000 },
     },
@@ -125,6 +136,18 @@ describe('nothing unused: every piece of runbook-content/ reaches a surface', ()
     await postWebhook(h.url, 'alert', { ...alert, service: 'search', fingerprint: 'nu-2', labels: { endpoint: '/api/q', pattern: 'partial-recovery', trigger: 'load' } });
     await postWebhook(h.url, 'alert', { ...alert, service: 'payments', fingerprint: 'nu-3' });
     for (const channel of ['#checkout-alerts', '#search-alerts', '#payments-alerts']) await waitFor(`card in ${channel}`, () => postsIn(h, channel).length > 0);
+
+    // A guarded canary on pushed samples: a few points above its baseline (under the guard's 5 %) while its short window runs.
+    const sample = (value: number, at: number, signal = 'errorRate') => ({ signal, value, at: new Date(at).toISOString() });
+    const push = (samples: unknown[]) => postWebhook(h.url, 'metrics', { service: 'orders', environment: 'production', samples });
+    const before = [20, 10].flatMap((m) => [sample(0.002, Date.now() - m * 60_000), sample(0.2, Date.now() - m * 60_000, 'latencyP95'), sample(0, Date.now() - m * 60_000, 'healthFailures')]);
+    await push(before);
+    await postWebhook(h.url, 'deploy', { ...deploy, status: 'succeeded', strategy: 'canary', service: 'orders', version: 'v7.1.0', previousVersion: 'v7.0.0', timestamp: new Date().toISOString() });
+    const guarded = Date.now();
+    while (Date.now() - guarded < 5000) {
+      await push([sample(0.03, Date.now()), sample(0.2, Date.now(), 'latencyP95'), sample(0, Date.now(), 'healthFailures')]);
+      await sleep(250);
+    }
 
     // The start form (severity definitions), then a customer-facing incident on checkout.
     await cmd('start Checkout errors', 'C0GENERAL');

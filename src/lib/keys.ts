@@ -141,6 +141,12 @@ export function redisKeys(prefix = 'fb') {
     /** Samples pushed to POST /webhooks/metrics, by time (one service's signals go together). */
     metricSamples: (service: string, environment: string, signal: string) => svc(service, 'metric-samples', keyPart(environment), keyPart(signal)),
 
+    // recovery watch after a rollback or flag-off (one watch per action run)
+    /** One side effect of a watch (a result posted, the escalation) or a value kept once (a check's verdict). */
+    recoveryStep: (watch: string, step: string) => k('recovery', keyPart(watch), 'step', keyPart(step)),
+    /** Post-rollback checklist items ticked. */
+    recoveryChecklist: (watch: string) => k('recovery', keyPart(watch), 'checklist'),
+
     // public status page
     /** What the public sees of one incident (only what people published). */
     statusIncident: (incidentId: string) => t('status', 'incident', keyPart(incidentId)),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis-connection';
 import type { RecoverySteps } from '../../domain/recovery/ports';
 import type { RedisKeys } from '../../lib/keys';
 import { RedisSteps, STEP_DONE_SECONDS, type StepOptions } from './steps';
@@ -14,7 +14,7 @@ export class RedisRecoverySteps implements RecoverySteps {
   private readonly steps: RedisSteps;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     options: StepOptions = {},
   ) {

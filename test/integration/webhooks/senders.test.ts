@@ -119,7 +119,7 @@ describe('real senders', () => {
       const answer = await postWebhook(h.url, 'datadog', raw);
       expect([answer.status, answer.json.issues]).toEqual([400, [expect.objectContaining({ path: 'date' })]]);
     }
-    expect(await h.redis.keys(`${h.prefix}:*alert*`)).toEqual([]);
+    expect([...(await h.redis.keys(`${h.prefix}:alert*`)), ...(await h.redis.keys(`${h.prefix}:{service:*}:alert*`))]).toEqual([]);
     const list = await postWebhook(h.url, 'datadog', JSON.stringify([good, { ...good, date: 0 }]).replace('"date":0', '"date":1e400'));
     expect(list.json).toEqual({ id: expect.any(String), accepted: 1, skipped: [{ index: 1, reason: expect.stringContaining('1.date') }] });
   });

@@ -39,15 +39,27 @@ export class SlotMonitor {
   private constructor(
     private readonly monitor: Awaited<ReturnType<Redis['monitor']>>,
     private readonly prefix: string,
+    /** Where each unit goes (default: `units`). */
+    private readonly sink?: (unit: AtomicUnit) => void,
   ) {
     monitor.on('monitor', (_time: string, args: string[], source: string) => this.line(args, source));
   }
 
-  static async start(url: string, prefix: string): Promise<SlotMonitor> {
+  static async start(url: string, prefix: string, sink?: (unit: AtomicUnit) => void): Promise<SlotMonitor> {
     const client = new Redis(url);
     const monitor = await client.monitor();
     client.disconnect();
-    return new SlotMonitor(monitor, prefix);
+    return new SlotMonitor(monitor, prefix, sink);
+  }
+
+  /** Stop listening (the whole-suite audit: nothing in flight matters any more). */
+  close(): void {
+    this.monitor.disconnect();
+  }
+
+  private keep(unit: AtomicUnit): void {
+    if (this.sink) this.sink(unit);
+    else this.units.push(unit);
   }
 
   /** Let MONITOR deliver what is in flight (a PING from the monitored server's own feed). */
@@ -63,7 +75,7 @@ export class SlotMonitor {
     this.monitor.disconnect();
   }
 
-  private ours = (key: string) => key.startsWith(`${this.prefix}:`);
+  private ours = (key: string) => key.startsWith(this.prefix ? `${this.prefix}:` : '');
 
   private line(args: string[], source: string): void {
     const name = (args[0] ?? '').toLowerCase();
@@ -80,7 +92,7 @@ export class SlotMonitor {
     }
     if (inMulti && (name === 'exec' || name === 'discard')) {
       this.open.delete(source);
-      if (name === 'exec' && inMulti.touched.some(this.ours)) this.units.push(inMulti);
+      if (name === 'exec' && inMulti.touched.some(this.ours)) this.keep(inMulti);
       return;
     }
     const keys = keysOf(args);
@@ -94,7 +106,7 @@ export class SlotMonitor {
     if (name === 'eval' || name === 'evalsha' || name === 'eval_ro' || name === 'evalsha_ro') {
       const sha = name.startsWith('evalsha') ? args[1]! : sha1(unescapeMonitor(args[1]!));
       const unit: AtomicUnit = { kind: 'script', what: sha, declared: keys, touched: [] };
-      if (keys.some(this.ours)) this.units.push(unit);
+      if (keys.some(this.ours)) this.keep(unit);
       this.script = unit;
     }
   }
@@ -130,4 +142,29 @@ export function luaScriptsInSource(root: string): Map<string, string> {
   };
   walk(join(root, 'src'));
   return found;
+}
+
+/**
+ * `FIREBREAK_SLOT_AUDIT=1 npx jest`: the whole suite's Redis traffic under MONITOR (global setup),
+ * every script and transaction of Firebreak's own keys checked for one slot and no undeclared key
+ * (BullMQ's keys are left out: on a cluster its prefix carries a tag, see src/outbound/jobs/queues.ts).
+ * Global teardown prints the count and fails the run on any finding.
+ */
+export async function startSlotAudit(url: string): Promise<{ finish(): string[] }> {
+  let checked = 0;
+  const findings: string[] = [];
+  const monitor = await SlotMonitor.start(url, '', (unit) => {
+    const keys = [...new Set([...unit.declared, ...unit.touched])];
+    if (keys.some((key) => key.includes(':bull:'))) return;
+    checked += 1;
+    const undeclared = unit.kind === 'script' ? unit.touched.filter((key) => !unit.declared.includes(key)) : [];
+    if (slotsOf(unit).size > 1 || undeclared.length > 0) findings.push(`${unit.kind} ${unit.what}: ${keys.join(' ')}${undeclared.length ? ` (undeclared: ${undeclared.join(' ')})` : ''}`);
+  });
+  return {
+    finish() {
+      monitor.close();
+      console.log(`slot audit: ${checked} scripts and transactions checked, ${findings.length} spanning slots or using undeclared keys`);
+      return findings;
+    },
+  };
 }

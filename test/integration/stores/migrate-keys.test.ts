@@ -59,8 +59,9 @@ test('an upgraded Redis keeps its incidents, deploys, alerts, actions, on-call, 
   const doc = { id: 'INC-1', number: 1, channelName: 'inc-checkout', title: 'Checkout 500s', severity: 'P2', service: 'checkout', impact: 'errors', status: 'open', workStatus: 'Investigating', reporterId: 'U1', commanderId: 'U1', createdAt: created, updateCount: 0, revision: 0 };
   const score = Date.parse(created);
   const deploy = { id: 'd1', service: 'checkout', environment: 'prod:eu', version: 'v9', status: 'succeeded', timestamp: created };
+  // The old layout as the old version wrote it (a pipeline: these keys are in many slots).
   await redis
-    .multi()
+    .pipeline()
     .set(`${p}:incident:INC-1`, JSON.stringify(doc))
     .rpush(`${p}:incident:INC-1:timeline`, JSON.stringify({ at: created, author: 'U1', kind: 'opened', text: 'Incident opened' }))
     .hset(`${p}:incident:INC-1:publication`, 'channelId', 'C0INC')

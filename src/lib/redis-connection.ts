@@ -59,8 +59,9 @@ export function connectRedis(target: RedisTarget, purpose: ConnectionPurpose, ex
         name: target.name,
         password: target.password,
         sentinelPassword: target.sentinelPassword,
-        // Subscribe to the Sentinels' +switch-master: move to a new master at once, not on the next error.
-        failoverDetector: true,
+        // No failoverDetector: its Sentinel subscriptions outlive quit(). A failover is noticed anyway:
+        // Sentinel kills the demoted master's clients (CLIENT KILL TYPE normal), a killed master drops
+        // the socket, and a write that still reaches a replica reconnects (READONLY below).
         reconnectOnError: reconnectOnReadOnly,
         maxRetriesPerRequest,
         enableOfflineQueue,

@@ -7,6 +7,7 @@ import { loadContent, type Content } from '../../src/content';
 import { startFirebreak, type Firebreak } from '../../src/firebreak';
 import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
+import { connectRedis, type RedisClient, type RedisTarget } from '../../src/lib/redis-connection';
 import { FakeSlack, SLACK_API_URL } from './fake-slack';
 import { deleteKeys } from './redis';
 import { SIGNING_SECRET } from './slack';
@@ -23,7 +24,8 @@ export interface Harness {
   url: string;
   slack: FakeSlack;
   prefix: string;
-  redis: Redis;
+  /** A connection of its own to the bot's Redis (a Cluster connection when the bot runs on one). */
+  redis: RedisClient;
   /** Stop the bot; `keepData` leaves Redis as it is (a restart), `keepSlack` keeps the fake Slack's interceptors. */
   close(options?: { keepData?: boolean; keepSlack?: boolean }): Promise<void>;
 }
@@ -36,6 +38,8 @@ export interface HarnessOptions {
   prefix?: string;
   workers?: boolean;
   redisUrl?: string;
+  /** A Redis Cluster or Sentinel set (test/helpers/redis-cluster.ts, redis-sentinel.ts) instead of a URL. */
+  redisTarget?: RedisTarget;
   /** Runbook content with other policy numbers (second-scale timers). */
   content?: Content;
   /** Share one fake Slack between replicas or across a restart. */
@@ -73,12 +77,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     config,
     content: options.content ?? content,
-    redisUrl: options.redisUrl ?? redisUrl(),
+    redisUrl: options.redisTarget ? undefined : (options.redisUrl ?? redisUrl()),
+    redisTarget: options.redisTarget,
     logger: options.logger ?? createLogger(env.LOG_LEVEL),
     clock: options.clock,
     workers: options.workers,
   });
-  const redis = new Redis(options.redisUrl ?? redisUrl());
+  const redis: RedisClient = options.redisTarget ? connectRedis(options.redisTarget, 'commands') : new Redis(options.redisUrl ?? redisUrl());
   return {
     app,
     url: app.url,

@@ -54,8 +54,8 @@ export async function replicasScenario(quick: boolean): Promise<Row[]> {
     await sleep(1000);
     const incidents = await incidentCount(world);
     const created = world.slack.calls.filter((c) => c.method === 'conversations.create' && c.outcome === 'ok').length;
-    const numbers = Number(await world.reader.get(`${world.prefix}:incidents:seq`));
-    const names = await world.reader.hlen(`${world.prefix}:incidents:channel-names`);
+    const numbers = Number(await world.reader.get(`${world.prefix}:{incidents}:seq`));
+    const names = await world.reader.hlen(`${world.prefix}:{incidents}:channel-names`);
     const perKey = new Map<string, number>();
     for (const m of dms()) {
       const key = dmKey(m) ?? `unparsed|${m.ts}`;

@@ -71,8 +71,8 @@ export class IncidentService {
       ...(input.drill ? { drill: input.drill } : {}),
       publication: { invited: false, topicSet: false, pinned: false },
     };
-    // Number, channel name, document and timeline entry in one atomic step: a replica that loses
-    // the request key gets the winner's incident and spends nothing.
+    // Number and channel name are claimed once per request key, then document and timeline entry
+    // written once: a replica that loses the request key gets the winner's incident and spends nothing.
     const channelNames = Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_, i) => incidentChannelName(input.title, now, i + 1, input.drill ? 'drill' : 'inc'));
     const opened = this.entry(input.reporterId, 'opened', `Incident opened: ${input.title} (${input.severity})`, {
       service: input.service,

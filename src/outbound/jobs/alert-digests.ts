@@ -15,17 +15,15 @@ export const digestJobId = (service: string) => `digest-${keySafe(service)}`;
 
 /**
  * The batch a crashed attempt left, else the waiting alerts as a new batch (numbered per service).
- * KEYS: pending, in-flight, batch hash, pending services. ARGV: service.
+ * Every key is the service's (one Redis Cluster slot); the sweeper's list is updated after (`settle`).
+ * KEYS: pending, in-flight, batch hash.
  */
 const CLAIM = `
 local id = redis.call('HGET', KEYS[3], 'current')
 if id then
   return {id, redis.call('SMEMBERS', KEYS[2])}
 end
-if redis.call('SCARD', KEYS[1]) == 0 then
-  redis.call('SREM', KEYS[4], ARGV[1])
-  return false
-end
+if redis.call('SCARD', KEYS[1]) == 0 then return false end
 id = tostring(redis.call('HINCRBY', KEYS[3], 'seq', 1))
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('HSET', KEYS[3], 'current', id)
@@ -34,14 +32,13 @@ return {id, redis.call('SMEMBERS', KEYS[2])}
 
 /**
  * The batch is shown: its alerts leave Redis (only if it is still the current one). The service
- * stays on the sweeper's list while alerts that came meanwhile wait.
- * KEYS: in-flight, batch hash, pending, pending services. ARGV: batch id, service.
+ * stays on the sweeper's list while alerts that came meanwhile wait (`settle`).
+ * KEYS: in-flight, batch hash. ARGV: batch id.
  */
 const FINISH = `
 if redis.call('HGET', KEYS[2], 'current') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HDEL', KEYS[2], 'current')
-if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[2]) end
 return 1
 `;
 
@@ -58,11 +55,9 @@ export class BullAlertDigestScheduler implements PendingAlerts {
   ) {}
 
   async schedule(service: string, fingerprints: string[]): Promise<void> {
-    await this.redis
-      .multi()
-      .sadd(this.keys.alertsPending(service), ...fingerprints)
-      .sadd(this.keys.alertsPendingServices(), service)
-      .exec();
+    // The alerts first, then the sweeper's list (another slot): `settle` relies on this order.
+    await this.redis.sadd(this.keys.alertsPending(service), ...fingerprints);
+    await this.redis.sadd(this.keys.alertsPendingServices(), service);
     await this.nudge(service);
   }
 
@@ -78,16 +73,30 @@ export class BullAlertDigestScheduler implements PendingAlerts {
 
   async claim(service: string): Promise<AlertBatch | undefined> {
     const { keys } = this;
-    const result = (await this.redis.eval(CLAIM, 4, keys.alertsPending(service), keys.alertsInflight(service), keys.alertsBatch(service), keys.alertsPendingServices(), service)) as
-      | [string, string[]]
-      | null;
-    if (!result) return undefined;
+    const result = (await this.redis.eval(CLAIM, 3, keys.alertsPending(service), keys.alertsInflight(service), keys.alertsBatch(service))) as [string, string[]] | null;
+    if (!result) {
+      await this.settle(service);
+      return undefined;
+    }
     return { id: result[0], fingerprints: result[1] };
   }
 
   async finish(service: string, batch: AlertBatch): Promise<void> {
     const { keys } = this;
-    await this.redis.eval(FINISH, 4, keys.alertsInflight(service), keys.alertsBatch(service), keys.alertsPending(service), keys.alertsPendingServices(), batch.id, service);
+    if ((await this.redis.eval(FINISH, 2, keys.alertsInflight(service), keys.alertsBatch(service), batch.id)) === 1) await this.settle(service);
+  }
+
+  /**
+   * Take the service off the sweeper's list when nothing waits or is in flight. Remove, then look
+   * again: `schedule` adds alerts before the service, so alerts added after the look put the service
+   * back themselves, and alerts the look sees put it back here.
+   */
+  private async settle(service: string): Promise<void> {
+    const { keys } = this;
+    if ((await this.redis.scard(keys.alertsPending(service))) > 0) return;
+    await this.redis.srem(keys.alertsPendingServices(), service);
+    const [waiting, inflight] = await Promise.all([this.redis.scard(keys.alertsPending(service)), this.redis.hexists(keys.alertsBatch(service), 'current')]);
+    if (waiting > 0 || inflight === 1) await this.redis.sadd(keys.alertsPendingServices(), service);
   }
 
   async startSweeper(): Promise<void> {

@@ -11,16 +11,19 @@ import {
 import type { RedisKeys } from '../../lib/keys';
 
 /**
- * Claim an action in one round trip. Another context's action holding the same target in a blocking
- * state wins ('conflict'); an existing action that has not failed wins ('taken'); otherwise this
- * click creates the action, or starts a new run of a failed one, in state queued.
- * KEYS: action hash, target key. ARGV: action id, action key prefix, "|blocking|states|", spec json,
- * progress json, ttl ms.
+ * Claim an action. Another context's action holding the same target in a blocking state wins
+ * ('conflict'); an existing action that has not failed wins ('taken'); otherwise this click creates
+ * the action, or starts a new run of a failed one, in state queued. The holder read beforehand is
+ * passed as a key (a script names every key it uses, for Redis Cluster); if another took the target
+ * meanwhile the script answers 'moved' and the claim is tried again with the new holder.
+ * KEYS: action hash, target key, holder's action hash. ARGV: action id, holder id read ('' none),
+ * "|blocking|states|", spec json, progress json, ttl ms.
  */
 const CLAIM = `
-local holder = redis.call('GET', KEYS[2])
-if holder and holder ~= ARGV[1] then
-  local held = redis.call('HGET', ARGV[2] .. holder, 'state')
+local holder = redis.call('GET', KEYS[2]) or ''
+if holder ~= ARGV[2] then return {'moved', holder, '0'} end
+if holder ~= '' and holder ~= ARGV[1] then
+  local held = redis.call('HGET', KEYS[3], 'state')
   if held and string.find(ARGV[3], '|' .. held .. '|', 1, true) then return {'conflict', holder, '0'} end
 end
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -32,6 +35,9 @@ redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[6])
 return {'claimed', ARGV[1], tostring(run)}
 `;
+
+/** Tries of a claim whose target changed hands between the read and the script (one is the usual). */
+const CLAIM_TRIES = 20;
 
 /** Write fields only while `run` is still the action's run (a stale job never clobbers a new run). KEYS: hash. ARGV: run, field, value… */
 const SET_IF_RUN = `
@@ -57,7 +63,7 @@ export class RedisActionStore implements ActionStore {
     private readonly options: { retentionMs: number },
   ) {
     if (!('firebreakClaimAction' in redis)) {
-      redis.defineCommand('firebreakClaimAction', { numberOfKeys: 2, lua: CLAIM });
+      redis.defineCommand('firebreakClaimAction', { numberOfKeys: 3, lua: CLAIM });
       redis.defineCommand('firebreakSetIfRun', { numberOfKeys: 1, lua: SET_IF_RUN });
     }
     this.scripts = redis as unknown as ActionScripts;
@@ -65,16 +71,22 @@ export class RedisActionStore implements ActionStore {
 
   async claim(spec: Omit<ActionSpec, 'run'>, targetKey: string, blocking: readonly ActionState[]): Promise<ClaimResult> {
     const progress: ActionProgress = { state: 'queued', attempt: 0 };
-    const [outcome, holder, run] = await this.scripts.firebreakClaimAction(
-      this.keys.action(spec.id),
-      this.keys.actionTarget(targetKey),
-      spec.id,
-      this.keys.action(''),
-      `|${blocking.join('|')}|`,
-      JSON.stringify(spec),
-      JSON.stringify(progress),
-      this.options.retentionMs,
-    );
+    const target = this.keys.actionTarget(targetKey);
+    let [outcome, holder, run] = ['moved', (await this.redis.get(target)) ?? '', '0'];
+    for (let tries = 0; outcome === 'moved'; tries += 1) {
+      if (tries === CLAIM_TRIES) throw new Error(`target ${targetKey} kept changing hands while action ${spec.id} was claimed`);
+      [outcome, holder, run] = await this.scripts.firebreakClaimAction(
+        this.keys.action(spec.id),
+        target,
+        this.keys.action(holder),
+        spec.id,
+        holder,
+        `|${blocking.join('|')}|`,
+        JSON.stringify(spec),
+        JSON.stringify(progress),
+        this.options.retentionMs,
+      );
+    }
     if (outcome === 'claimed') return { outcome, record: { spec: { ...spec, run: Number(run) }, progress } };
     const record = await this.get(holder);
     if (!record) throw new Error(`action ${holder} vanished while being claimed`);

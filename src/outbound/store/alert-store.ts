@@ -4,6 +4,7 @@ import type { RedisClient } from '../../lib/redis-connection';
 import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
 import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
 import type { RedisKeys } from '../../lib/keys';
+import { spread } from './spread';
 
 export interface AlertStoreOptions {
   /** How long an alert's state is kept after its last notification. Default 7 days. */
@@ -16,8 +17,8 @@ export const DEFAULT_ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
  * One notification, atomically: several replicas may record the same fingerprint at once.
  * A notification older than the state (startsAt before the stored one, or a firing resend of the
  * episode that already resolved) is stale: counted, but the state does not change.
- * KEYS: alert hash, service index. ARGV: alert json, status, now ms, startsAt ms, retention ms,
- * fingerprint, index cutoff ms.
+ * The service's index is written beside it (`index`): another Redis Cluster slot.
+ * KEYS: alert hash. ARGV: alert json, status, now ms, startsAt ms, retention ms.
  * Returns {changed, state, count, isNew}.
  */
 const RECORD = `
@@ -39,11 +40,6 @@ end
 redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
 local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[6])
-if changed == 'new' or changed == 'refired' then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7])
-end
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return {changed, state, count, prevState and 0 or 1}
 `;
 
@@ -72,25 +68,43 @@ export class RedisAlertStore implements AlertTracker {
   private readonly retentionMs: number;
 
   constructor(redis: RedisClient, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
-    redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 2, lua: RECORD });
+    redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 1, lua: RECORD });
     this.redis = redis as RedisClient & AlertScripts;
     this.retentionMs = options.retentionMs ?? DEFAULT_ALERT_RETENTION_MS;
   }
 
   async record(alert: Alert, nowMs: number): Promise<RecordedAlert> {
-    return toResult(alert.fingerprint, await this.redis.firebreakRecordAlert(...this.recordArgs(alert, nowMs)));
+    const [recorded] = await this.recordMany([alert], nowMs);
+    return recorded!;
   }
 
   async recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]> {
     if (alerts.length === 0) return [];
-    const pipeline = this.redis.pipeline() as ChainableCommander & { firebreakRecordAlert(...args: (string | number)[]): unknown };
-    for (const alert of alerts) pipeline.firebreakRecordAlert(...this.recordArgs(alert, nowMs));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await spread(this.redis, (batch) => {
+      const scripts = batch as ChainableCommander & { firebreakRecordAlert(...args: (string | number)[]): unknown };
+      for (const alert of alerts) scripts.firebreakRecordAlert(...this.recordArgs(alert, nowMs));
+      this.index(batch, alerts, nowMs);
+    });
+    replies.slice(alerts.length).forEach(([error]) => {
+      if (error) throw error;
+    });
     return alerts.map((alert, index) => {
       const [error, reply] = replies[index] ?? [new Error('no reply from Redis')];
       if (error) throw error;
       return toResult(alert.fingerprint, reply as RecordReply);
     });
+  }
+
+  /** Each service's index of fingerprints by last notification, trimmed to the retention. */
+  private index(batch: ChainableCommander, alerts: Alert[], nowMs: number): void {
+    const byService = new Map<string, string[]>();
+    for (const alert of alerts) byService.set(alert.service, [...(byService.get(alert.service) ?? []), alert.fingerprint]);
+    for (const [service, fingerprints] of byService) {
+      const key = this.keys.alertsByService(service);
+      batch.zadd(key, ...fingerprints.flatMap((fingerprint) => [nowMs, fingerprint]));
+      batch.zremrangebyscore(key, '-inf', `(${nowMs - this.retentionMs}`);
+      batch.pexpire(key, this.retentionMs);
+    }
   }
 
   async get(fingerprint: string): Promise<AlertState | undefined> {
@@ -106,9 +120,10 @@ export class RedisAlertStore implements AlertTracker {
     for (let offset = 0; found.length < limit; offset += limit) {
       const fingerprints = await this.redis.zrevrangebyscore(this.keys.alertsByService(service), '+inf', sinceMs, 'LIMIT', offset, limit);
       if (fingerprints.length === 0) break;
-      const pipeline = this.redis.pipeline();
-      for (const fingerprint of fingerprints) pipeline.hgetall(this.keys.alert(keyPart(fingerprint)));
-      for (const [, hash] of (await pipeline.exec()) ?? []) {
+      const replies = await spread(this.redis, (batch) => {
+        for (const fingerprint of fingerprints) batch.hgetall(this.keys.alert(keyPart(fingerprint)));
+      });
+      for (const [, hash] of replies) {
         const alert = this.parse(hash as Record<string, string>);
         if (alert && (!state || alert.state === state)) found.push(alert);
       }
@@ -119,14 +134,11 @@ export class RedisAlertStore implements AlertTracker {
   private recordArgs(alert: Alert, nowMs: number): (string | number)[] {
     return [
       this.keys.alert(keyPart(alert.fingerprint)),
-      this.keys.alertsByService(alert.service),
       JSON.stringify(alert),
       alert.status,
       nowMs,
       Date.parse(alert.startsAt),
       this.retentionMs,
-      alert.fingerprint,
-      nowMs - this.retentionMs,
     ];
   }
 

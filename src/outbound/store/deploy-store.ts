@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../../lib/redis-connection';
 import { deployDedupeKey, endsVersion, type Deploy, type NewDeploy } from '../../domain/deploys/model';
 import type { DeployHistory, RecordedDeploy } from '../../domain/deploys/ports';
-import { keyPart, type RedisKeys } from '../../lib/keys';
+import type { RedisKeys } from '../../lib/keys';
+import { spread } from './spread';
 
 export interface DeployStoreOptions {
   /** How long deploys are kept, by their timestamp. Default 30 days. */
@@ -14,62 +15,42 @@ export interface DeployStoreOptions {
 export const DEFAULT_DEPLOY_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /**
- * Record one deploy in one round trip. Dedupe keys live per (service, environment) and only for the
- * version now being deployed: a new version, or a failure or rollback, starts afresh, so a redeploy of
- * the same version after a rollback is a new deploy while a redelivery is not.
- * KEYS: dedupe hash, deploy, index zset, environments set.
- * ARGV: dedupe key, id, json, score ms, version, ends version (1|0), retention ms, cutoff ms, environment.
+ * Record one deploy. Dedupe keys live per (service, environment) and only for the version now being
+ * deployed: a new version, or a failure or rollback, starts afresh, so a redeploy of the same
+ * version after a rollback is a new deploy while a redelivery is not. All keys are the service's
+ * (one Redis Cluster slot); the deploy document, by id, is written next (see `record`).
+ * KEYS: dedupe hash, index zset, environments set.
+ * ARGV: dedupe key, id, score ms, version, ends version (1|0), retention ms, cutoff ms, environment.
  */
 const RECORD = `
 local first = redis.call('HGET', KEYS[1], ARGV[1])
 if first then return {first, 1} end
-if redis.call('HGET', KEYS[1], '_version') ~= ARGV[5] or ARGV[6] == '1' then
+if redis.call('HGET', KEYS[1], '_version') ~= ARGV[4] or ARGV[5] == '1' then
   redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], '_version', ARGV[5])
+  redis.call('HSET', KEYS[1], '_version', ARGV[4])
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[7])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[8])
-redis.call('PEXPIRE', KEYS[3], ARGV[7])
-redis.call('SADD', KEYS[4], ARGV[9])
-redis.call('PEXPIRE', KEYS[4], ARGV[7])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('SADD', KEYS[3], ARGV[8])
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
 return {ARGV[2], 0}
-`;
-
-/**
- * Deploys in a score window of one environment, or of every environment the service has, in one
- * round trip (standalone Redis: the per-environment keys are built from the prefixes given).
- * KEYS: environments set. ARGV: index prefix, deploy prefix, max, min, limit, environment or "".
- */
-const WINDOW = `
-local environments = ARGV[6] ~= '' and {ARGV[6]} or redis.call('SMEMBERS', KEYS[1])
-local found = {}
-for _, environment in ipairs(environments) do
-  local ids = redis.call('ZREVRANGEBYSCORE', ARGV[1] .. environment, ARGV[3], ARGV[4], 'LIMIT', 0, ARGV[5])
-  for _, id in ipairs(ids) do
-    local json = redis.call('GET', ARGV[2] .. id)
-    if json then found[#found + 1] = json end
-  end
-end
-return found
 `;
 
 interface DeployScripts {
   firebreakRecordDeploy(...args: (string | number)[]): Promise<[string, number]>;
-  firebreakDeployWindow(...args: (string | number)[]): Promise<string[]>;
 }
 
 function withScripts(redis: RedisClient): RedisClient & DeployScripts {
-  redis.defineCommand('firebreakRecordDeploy', { numberOfKeys: 4, lua: RECORD });
-  redis.defineCommand('firebreakDeployWindow', { numberOfKeys: 1, lua: WINDOW, readOnly: true });
+  redis.defineCommand('firebreakRecordDeploy', { numberOfKeys: 3, lua: RECORD });
   return redis as RedisClient & DeployScripts;
 }
 
 const newestFirst = (a: Deploy, b: Deploy) => Date.parse(b.timestamp) - Date.parse(a.timestamp) || b.id.localeCompare(a.id);
 
-/** Deploys in Redis: a JSON string per deploy, a sorted set per (service, environment) by timestamp. */
+/** Deploys in Redis: a JSON string per deploy, a sorted set per (service, environment) by timestamp, a set of the service's environments. */
 export class RedisDeployStore implements DeployHistory {
   private readonly redis: RedisClient & DeployScripts;
   private readonly retentionMs: number;
@@ -85,19 +66,20 @@ export class RedisDeployStore implements DeployHistory {
     const stored: Deploy = { id: randomUUID(), ...deploy };
     const [id, duplicate] = await this.redis.firebreakRecordDeploy(
       this.keys.deployDedupeFor(deploy.service, deploy.environment),
-      this.keys.deploy(stored.id),
       this.keys.deploysByService(deploy.service, deploy.environment),
       this.keys.deployEnvironments(deploy.service),
       deployDedupeKey(deploy),
       stored.id,
-      JSON.stringify(stored),
       Date.parse(deploy.timestamp),
       deploy.version,
       endsVersion(deploy.status) ? '1' : '0',
       this.retentionMs,
       this.now() - this.retentionMs,
-      keyPart(deploy.environment), // as it appears in the index key, which WINDOW rebuilds from it
+      deploy.environment,
     );
+    // The document has its own slot. A redelivery writes it too (same id, NX), so a deploy whose
+    // first recording stopped between the two steps is complete after the next one.
+    await this.redis.set(this.keys.deploy(id), JSON.stringify({ ...stored, id }), 'PX', this.retentionMs, 'NX');
     return { id, duplicate: duplicate === 1 };
   }
 
@@ -123,15 +105,23 @@ export class RedisDeployStore implements DeployHistory {
     limit: number,
   ): Promise<Deploy[]> {
     if (limit <= 0) return [];
-    const found = await this.redis.firebreakDeployWindow(
-      this.keys.deployEnvironments(service),
-      this.keys.deploysByService(service, ''),
-      this.keys.deploy(''),
-      max,
-      min,
-      limit,
-      environment === undefined ? '' : keyPart(environment),
-    );
+    // The service's indexes share a slot; the documents are spread by id.
+    const environments = environment === undefined ? await this.redis.smembers(this.keys.deployEnvironments(service)) : [environment];
+    const indexes = await spread(this.redis, (batch) => {
+      for (const env of environments) batch.zrevrangebyscore(this.keys.deploysByService(service, env), max, min, 'LIMIT', 0, limit);
+    });
+    const ids = indexes.flatMap(([error, found]) => {
+      if (error) throw error;
+      return found as string[];
+    });
+    if (ids.length === 0) return [];
+    const documents = await spread(this.redis, (batch) => {
+      for (const id of ids) batch.get(this.keys.deploy(id));
+    });
+    const found = documents.flatMap(([error, json]) => {
+      if (error) throw error;
+      return typeof json === 'string' ? [json] : [];
+    });
     return found.map((json) => JSON.parse(json) as Deploy).sort(newestFirst).slice(0, limit);
   }
 }

@@ -2,11 +2,16 @@ import type { RedisClient } from '../../lib/redis-connection';
 import { incidentSchema, publicationSchema, type Incident, type Publication, type TimelineEntry } from '../../domain/incidents/model';
 import type { IncidentDraft, IncidentRepository } from '../../domain/incidents/ports';
 import type { RedisKeys } from '../../lib/keys';
-import { INSERT_INCIDENT, OPEN_INCIDENT, TRANSITION_INCIDENT } from './incident-scripts';
+import { CLAIM_INCIDENT, INDEX_INCIDENT, TRANSITION_INCIDENT, WRITE_INCIDENT } from './incident-scripts';
+import { spread } from './spread';
 
 const REQUEST_KEY_TTL_SECONDS = 7 * 24 * 3600;
-/** Stands for the incident id in key templates the Lua scripts fill in. */
-const ID = '@ID@';
+/** What a request key holds: the incident it opened and what it was opened with (CLAIM_INCIDENT). */
+interface Claim {
+  id: string;
+  document: string;
+  opened: string;
+}
 
 /** Incidents, their timelines and checklists in Redis. Survives restarts of the bot (and of Redis, with AOF). */
 export class RedisIncidentStore implements IncidentRepository {
@@ -21,68 +26,56 @@ export class RedisIncidentStore implements IncidentRepository {
   }
 
   async findByRequestKey(requestKey: string): Promise<Incident | undefined> {
-    const id = await this.redis.get(this.keys.seen('incident-request', requestKey));
-    return id ? this.get(id) : undefined;
+    const claim = await this.redis.get(this.keys.incidentRequest(requestKey));
+    return claim ? this.get((JSON.parse(claim) as Claim).id) : undefined;
   }
 
   async openOnce(draft: IncidentDraft, requestKey: string, channelNames: string[], opened: TimelineEntry): Promise<{ incident: Incident; created: boolean }> {
     if (channelNames.length === 0) throw new Error('openOnce needs at least one candidate channel name');
-    // The script gives the document its id, number and channel name.
+    // The claim gives the document its id, number and channel name.
     const { publication: _p, channelId: _c, id: _i, number: _n, channelName: _name, ...document } = draft as IncidentDraft & Partial<Incident>;
-    const [created, id] = (await this.redis.eval(
-      OPEN_INCIDENT,
-      6,
-      ...[this.keys.seen('incident-request', requestKey), this.keys.incidentSequence(), this.keys.channelNames()],
-      ...[this.keys.incidentsAll(), this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
-      REQUEST_KEY_TTL_SECONDS,
-      this.keys.incident(ID),
-      this.keys.incidentTimeline(ID),
-      JSON.stringify(document),
-      Date.parse(draft.createdAt),
-      draft.status,
-      draft.service ?? '',
-      JSON.stringify(opened),
-      ...channelNames,
-    )) as [number, string];
-    const incident = await this.get(id);
-    if (!incident) throw new Error(`incident ${id} holds request ${requestKey} but has no document`);
-    return { incident, created: created === 1 };
+    return this.settle(requestKey, ['open', JSON.stringify(document), JSON.stringify(opened), '', ...channelNames]);
   }
 
   async transition(next: Incident, expectedRevision: number, entry: TimelineEntry): Promise<'stored' | 'conflict' | 'missing'> {
     const result = (await this.redis.eval(
       TRANSITION_INCIDENT,
-      4,
-      ...[this.keys.incident(next.id), this.keys.incidentTimeline(next.id), this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
+      2,
+      ...[this.keys.incident(next.id), this.keys.incidentTimeline(next.id)],
       expectedRevision,
       JSON.stringify(this.document(next)),
-      next.id,
-      Date.parse(next.createdAt),
-      next.status,
-      next.service ?? '',
       JSON.stringify(entry),
     )) as number;
+    if (result === 1) await this.index(next);
     return result === 1 ? 'stored' : result === 0 ? 'conflict' : 'missing';
   }
 
-  /** Store a fully formed incident (tests, benches, imports) unless `requestKey` already holds one; atomic. */
+  /** Store a fully formed incident (tests, benches, imports) unless `requestKey` already holds one; exactly once. */
   async createOnce(incident: Incident, requestKey: string): Promise<{ incident: Incident; created: boolean }> {
-    const [created, id] = (await this.redis.eval(
-      INSERT_INCIDENT,
-      5,
-      ...[this.keys.seen('incident-request', requestKey), this.keys.incident(incident.id), this.keys.incidentsAll()],
-      ...[this.keys.incidentsOpen(), this.keys.incidentOpenForService()],
-      REQUEST_KEY_TTL_SECONDS,
-      JSON.stringify(this.document(incident)),
-      incident.id,
-      Date.parse(incident.createdAt),
-      incident.status,
-      incident.service ?? '',
-    )) as [number, string];
-    if (created === 1) return { incident, created: true };
-    const existing = await this.get(id);
-    if (!existing) throw new Error(`incident ${id} holds request ${requestKey} but has no document`);
-    return { incident: existing, created: false };
+    return this.settle(requestKey, ['insert', JSON.stringify(this.document(incident)), '', incident.id]);
+  }
+
+  /**
+   * Claim the request key (or find its claim; a loser spends no number or name), then make sure the claimed document, its "opened"
+   * entry and its indexes are stored: every caller with the key does the same idempotent steps, so
+   * one that crashed between them is completed by the next.
+   */
+  private async settle(requestKey: string, args: string[]): Promise<{ incident: Incident; created: boolean }> {
+    const keys = [this.keys.incidentRequest(requestKey), this.keys.incidentSequence(), this.keys.channelNames()];
+    const [, raw] = (await this.redis.eval(CLAIM_INCIDENT, 3, ...keys, REQUEST_KEY_TTL_SECONDS, ...args)) as [number, string];
+    const claim = JSON.parse(raw) as Claim;
+    // Exactly one caller writes the document: that one created the incident.
+    const created = await this.redis.eval(WRITE_INCIDENT, 2, this.keys.incident(claim.id), this.keys.incidentTimeline(claim.id), claim.document, claim.opened);
+    const incident = await this.get(claim.id);
+    if (!incident) throw new Error(`incident ${claim.id} holds request ${requestKey} but has no document`);
+    await this.index(incident);
+    return { incident, created: created === 1 };
+  }
+
+  /** Bring the indexes up to this revision of the incident (a no-op when they are there or past it). */
+  private async index(incident: Incident): Promise<void> {
+    const keys = [this.keys.incidentIndexed(), this.keys.incidentsAll(), this.keys.incidentsOpen(), this.keys.incidentOpenForService()];
+    await this.redis.eval(INDEX_INCIDENT, 4, ...keys, incident.id, incident.revision, Date.parse(incident.createdAt), incident.status, incident.service ?? '');
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -91,11 +84,9 @@ export class RedisIncidentStore implements IncidentRepository {
   }
 
   async bindChannel(incidentId: string, channelId: string, channelName: string): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.keys.incidentByChannel(), channelId, incidentId)
-      .hset(this.keys.incidentPublication(incidentId), 'channelId', channelId, 'channelName', channelName)
-      .exec();
+    // Two slots (the incident's and the index's): the incident first, so the channel never points at an unbound incident.
+    await this.redis.hset(this.keys.incidentPublication(incidentId), 'channelId', channelId, 'channelName', channelName);
+    await this.redis.hset(this.keys.incidentByChannel(), channelId, incidentId);
   }
 
   async recordPublication(incidentId: string, patch: Partial<Publication>): Promise<void> {
@@ -110,7 +101,9 @@ export class RedisIncidentStore implements IncidentRepository {
 
   async openForService(service: string): Promise<Incident | undefined> {
     const id = await this.redis.hget(this.keys.incidentOpenForService(), service);
-    return id ? this.get(id) : undefined;
+    const incident = id ? await this.get(id) : undefined;
+    // The index follows the document a moment later: trust the document.
+    return incident?.status === 'open' && incident.service === service ? incident : undefined;
   }
 
   async list({ status = 'open', limit = 20 }: { status?: 'open' | 'resolved' | 'all'; limit?: number }): Promise<Incident[]> {
@@ -148,9 +141,9 @@ export class RedisIncidentStore implements IncidentRepository {
 
   private async getMany(ids: string[]): Promise<Incident[]> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.get(this.keys.incident(id)).hgetall(this.keys.incidentPublication(id));
-    const results = (await pipeline.exec()) ?? [];
+    const results = await spread(this.redis, (batch) => {
+      for (const id of ids) batch.get(this.keys.incident(id)).hgetall(this.keys.incidentPublication(id));
+    });
     const incidents: Incident[] = [];
     for (let i = 0; i < results.length; i += 2) {
       const raw = results[i]?.[1] as string | null;

@@ -1,6 +1,7 @@
 import type { RedisClient } from '../../lib/redis-connection';
 import { remediationOfferSchema, type RemediationOffer, type RemediationOfferPayload } from '../../blocks/remediation-ids';
 import type { RedisKeys } from '../../lib/keys';
+import { spread } from './spread';
 
 /**
  * The Rollback / Disable flag buttons the server rendered, by offer id: saved before the message
@@ -16,9 +17,9 @@ export class RemediationOfferStore {
 
   async save(offers: readonly RemediationOffer[]): Promise<void> {
     if (offers.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const offer of offers) pipeline.set(this.keys.remediationButton(offer.id), JSON.stringify(offer.payload), 'PX', this.ttlMs);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await spread(this.redis, (batch) => {
+      for (const offer of offers) batch.set(this.keys.remediationButton(offer.id), JSON.stringify(offer.payload), 'PX', this.ttlMs);
+    });
     const failed = results.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
   }

@@ -26,13 +26,13 @@ describe('POST /webhooks/metrics and the guard on pushed samples', () => {
     expect(bad.status).toBe(400);
     expect((bad.json.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['samples.0.at', 'samples.0.signal', 'samples.0.value']);
     expect((await postWebhook(h.url, 'metrics', { service: 'checkout', samples: [] })).status).toBe(400);
-    expect(await h.redis.keys(`${h.prefix}:metric-samples:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:{service:*}:metric-samples:*`)).toEqual([]);
 
     const first = await postWebhook(h.url, 'metrics', body);
     expect(first.status).toBe(202);
     expect(first.json.id).toEqual(expect.any(String));
     expect(await postWebhook(h.url, 'metrics', body)).toEqual({ status: 202, json: { id: first.json.id, duplicate: true } });
-    expect(await h.redis.keys(`${h.prefix}:metric-samples:*`)).toEqual([`${h.prefix}:metric-samples:checkout:production:errorRate`]);
+    expect(await h.redis.keys(`${h.prefix}:{service:*}:metric-samples:*`)).toEqual([`${h.prefix}:{service:checkout}:metric-samples:production:errorRate`]);
   });
 
   it('refuses samples it would not keep: 400 naming each when none is usable, the rest skipped when some are', async () => {
@@ -45,7 +45,7 @@ describe('POST /webhooks/metrics and the guard on pushed samples', () => {
     expect(issues.map((i) => i.path)).toEqual(['samples.0.at', 'samples.1.at']);
     expect(issues[0]?.message).toMatch(/too old; accepted: .* to .* \(samples are kept 3 hours, at most 5 minutes ahead\)/);
     expect(issues[1]?.message).toContain('in the future');
-    expect(await h.redis.keys(`${h.prefix}:metric-samples:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:{service:*}:metric-samples:*`)).toEqual([]);
 
     const fresh = { signal: 'errorRate', value: 0.01, at: iso(now - 1000) };
     const partial = await postWebhook(h.url, 'metrics', { service: 'checkout', samples: [stale, fresh, ahead] });
@@ -58,7 +58,7 @@ describe('POST /webhooks/metrics and the guard on pushed samples', () => {
         { index: 2, reason: expect.stringContaining('in the future') },
       ],
     });
-    const stored = await h.redis.zrange(`${h.prefix}:metric-samples:checkout:production:errorRate`, 0, -1);
+    const stored = await h.redis.zrange(`${h.prefix}:{service:checkout}:metric-samples:production:errorRate`, 0, -1);
     expect(stored).toEqual([`${Date.parse(fresh.at)}|0.01`]);
   });
 

@@ -22,7 +22,7 @@ describe('FIREBREAK_ROLE: web and worker processes on one Redis', () => {
     const answer = await postWebhook(web.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1) });
     expect(answer.status).toBe(202);
     // Stored by the web process, its digest job waiting past its due time: no worker, no card.
-    expect(await web.redis.exists(`${web.prefix}:alerts:checkout`)).toBe(1);
+    expect(await web.redis.exists(`${web.prefix}:{service:checkout}:alerts`)).toBe(1);
     await sleep(DIGEST_DELAY_MS + 1500);
     expect(slack.postsTo('#checkout-alerts')).toEqual([]);
     expect(await web.redis.zcard(`${web.prefix}:bull:${QUEUE_NAMES.alertDigests}:delayed`)).toBe(1);

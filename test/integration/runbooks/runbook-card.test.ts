@@ -98,7 +98,7 @@ describe('the runbook card where responders are', () => {
       FORM,
     );
     await waitFor('timeline entry', async () =>
-      (await h.redis.lrange(`${h.prefix}:incident:INC-1:timeline`, 0, -1)).some((e) => e.includes('U0LEAD') && e.includes('Read the diff between the previous and the new version')),
+      (await h.redis.lrange(`${h.prefix}:{incident:INC-1}:timeline`, 0, -1)).some((e) => e.includes('U0LEAD') && e.includes('Read the diff between the previous and the new version')),
     );
   });
 

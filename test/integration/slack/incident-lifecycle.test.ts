@@ -151,7 +151,7 @@ describe('incident lifecycle through POST /slack/events', () => {
       FORM,
     );
     expect(ticked.status).toBe(200);
-    await waitFor('checklist saved', async () => (await h.redis.scard(`${h.prefix}:incident:INC-1:checklist`)) === 2);
+    await waitFor('checklist saved', async () => (await h.redis.scard(`${h.prefix}:{incident:INC-1}:checklist`)) === 2);
 
     // the timeline has everything, with who
     const timeline = await command('timeline', { channel_id: 'C0INC1' });
@@ -203,7 +203,7 @@ describe('incident lifecycle through POST /slack/events', () => {
       response_action: 'errors',
       errors: expect.objectContaining({ [B.title]: expect.any(String), [B.severity]: 'Pick a severity', [B.impact]: expect.any(String) }),
     });
-    expect(await h.redis.keys(`${h.prefix}:incident:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:{incident*`)).toEqual([]);
   });
 
   it('rejects a bad signature and a timestamp older than 5 minutes with 401, storing nothing', async () => {
@@ -214,7 +214,7 @@ describe('incident lifecycle through POST /slack/events', () => {
     const forged = await postSigned(h.url, body, FORM, { secret: 'wrong-secret' });
     const stale = await postSigned(h.url, body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect([forged.status, stale.status]).toEqual([401, 401]);
-    expect(await h.redis.keys(`${h.prefix}:incident*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:{incident*`)).toEqual([]);
     expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ async function updateViaSlack(bot: Bot, incidentId: string): Promise<void> {
   if (answer.status !== 200 || (answer.text !== '' && !answer.text.includes('already resolved'))) throw new Error(`update: ${answer.status} ${answer.text}`);
 }
 
-const incidentDoc = async (bot: Bot, id: string) => JSON.parse((await bot.redis.get(`${bot.prefix}:incident:${id}`)) ?? '{}') as Record<string, unknown>;
+const incidentDoc = async (bot: Bot, id: string) => JSON.parse((await bot.redis.get(`${bot.prefix}:{incident:${id}}`)) ?? '{}') as Record<string, unknown>;
 
 describe('replicas racing on one incident', () => {
   let a: Bot;
@@ -79,7 +79,7 @@ describe('replicas racing on one incident', () => {
 
       expect({ trial, status: (await incidentDoc(a, id)).status }).toEqual({ trial, status: 'resolved' });
       expect({ trial, armed: await armedTimers(a, id) }).toEqual({ trial, armed: [] });
-      const timeline = (await a.redis.lrange(`${a.prefix}:incident:${id}:timeline`, 0, -1)).map((line) => JSON.parse(line) as { kind: string });
+      const timeline = (await a.redis.lrange(`${a.prefix}:{incident:${id}}:timeline`, 0, -1)).map((line) => JSON.parse(line) as { kind: string });
       const kinds = timeline.map((t) => t.kind);
       // Nothing is stored after the resolution but what happens to a resolved incident.
       const changesAfter = kinds.slice(kinds.indexOf('resolved') + 1).filter((k) => ['severity', 'commander', 'update', 'reopened'].includes(k));
@@ -104,8 +104,8 @@ describe('replicas racing on one incident', () => {
     }
     await sleep(500);
     expect(a.slack.called('conversations.create')).toHaveLength(5);
-    expect(Number(await a.redis.get(`${a.prefix}:incidents:seq`))).toBe(5);
-    expect(await a.redis.zcard(`${a.prefix}:incidents:all`)).toBe(5);
-    expect(await a.redis.hlen(`${a.prefix}:incidents:channel-names`)).toBe(5);
+    expect(Number(await a.redis.get(`${a.prefix}:{incidents}:seq`))).toBe(5);
+    expect(await a.redis.zcard(`${a.prefix}:{incidents}:all`)).toBe(5);
+    expect(await a.redis.hlen(`${a.prefix}:{incidents}:channel-names`)).toBe(5);
   });
 });

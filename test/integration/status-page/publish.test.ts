@@ -88,7 +88,7 @@ describe('status page: proposals in Slack, publication only on a person’s clic
     expect(confirmation).toContain('&lt;checkout&gt; errors &amp; timeouts');
     expect(h.slack.postsTo(channel).filter((p) => p.includes('published to the status page'))).toHaveLength(1);
 
-    const timeline = await h.redis.lrange(`${h.prefix}:incident:INC-1:timeline`, 0, -1);
+    const timeline = await h.redis.lrange(`${h.prefix}:{incident:INC-1}:timeline`, 0, -1);
     const entry = timeline.map((t) => JSON.parse(t) as { kind: string; actor: string; text: string }).find((t) => t.kind === 'statuspage');
     expect(entry).toMatchObject({ actor: 'U0COMMS' });
     expect(entry!.text).toContain('Investigating');
@@ -132,6 +132,8 @@ describe('status page: proposals in Slack, publication only on a person’s clic
     const view = h.slack.called('views.open')[0]!.body.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_option?: { value: string }; initial_value?: string } }[] };
     expect(view.callback_id).toBe('statuspage_publish');
     expect(view.blocks.find((b) => b.block_id === SB.stage)?.element?.initial_option?.value).toBe('identified');
+    // Pre-filled with the runbook's Identified text for review.
+    expect(view.blocks.find((b) => b.block_id === SB.text)?.element?.initial_value).toMatch(/^Identified — We know what is causing the problem with checkout and are fixing it\./);
     expect(publishButtons(h, channel)).toEqual([]);
     expect((await statusJson(h)).incidents).toEqual([]);
   });

@@ -134,7 +134,7 @@ describe('RedisDeployStore', () => {
     expect((await deploys.latest('a', 'b:prod'))?.version).toBe('y');
     expect((await deploys.before('a:b', undefined, T0 + HOUR, 0, 5)).map((d) => d.version)).toEqual(['z', 'x']);
     expect(await redis.exists(keys.deploysByService('a:b', 'prod:eu'))).toBe(1);
-    expect(keys.deploysByService('a:b', 'prod:eu')).toBe(`${keys.prefix}:deploys:a%3Ab:prod%3Aeu`);
+    expect(keys.deploysByService('a:b', 'prod:eu')).toBe(`${keys.prefix}:{service:a%3Ab}:deploys:prod%3Aeu`);
   });
 
   it('trims index entries past retention on write and expires deploy keys', async () => {

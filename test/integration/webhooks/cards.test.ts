@@ -66,7 +66,7 @@ describe('from alert card to incident', () => {
     await waitFor('incident channel', () => h.slack.called('pins.add').length === 1);
     const initial = h.slack.postsTo('C0INC1')[0]!;
     expect(initial).toContain('Strong suspect');
-    const stored = JSON.parse((await h.redis.get(`${h.prefix}:incident:INC-1`))!) as { origin: Record<string, string> };
+    const stored = JSON.parse((await h.redis.get(`${h.prefix}:{incident:INC-1}`))!) as { origin: Record<string, string> };
     expect(stored.origin).toMatchObject({ alertFingerprint: 'card-fp-1', alertName: 'HighErrorRate' });
   });
 

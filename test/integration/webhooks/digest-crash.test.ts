@@ -71,6 +71,6 @@ describe('an alert answered 202 just before the bot is killed', () => {
     await new Promise((r) => setTimeout(r, 3000)); // a sweep and a retry later: still one card
     expect(slack.answered).toHaveLength(1);
     expect(String(slack.answered[0]!.blocks)).toContain('HighErrorRate');
-    expect(await h.redis.smembers(`${prefix}:alerts-pending:services`)).toEqual([]);
+    expect(await h.redis.smembers(`${prefix}:alerts-pending-services`)).toEqual([]);
   }, 90_000);
 });

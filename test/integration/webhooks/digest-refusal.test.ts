@@ -29,6 +29,6 @@ describe('an alert card Slack refuses for good', () => {
     expect(posts).toHaveLength(2);
     expect(await metric(h, 'firebreak_slack_failed_for_good_total')).toBe(1);
     // the batch leaves Redis just after its card is posted
-    await waitFor('nothing left waiting', async () => (await h.redis.smembers(`${h.prefix}:alerts-pending:services`)).length === 0);
+    await waitFor('nothing left waiting', async () => (await h.redis.smembers(`${h.prefix}:alerts-pending-services`)).length === 0);
   });
 });

@@ -133,7 +133,7 @@ describe('webhooks', () => {
     await postWebhook(h.url, 'alertmanager', group(1, 'resolved'));
     await waitFor('thread message updated', () => h.slack.called('chat.update').some((c) => JSON.stringify(c.body).includes('1 firing, 1 resolved')));
     expect(h.slack.postsTo('#checkout-alerts')).toHaveLength(1); // still only the warm-up card
-    const timeline = async () => (await h.redis.lrange(`${h.prefix}:incident:INC-1:timeline`, 0, -1)).join('\n');
+    const timeline = async () => (await h.redis.lrange(`${h.prefix}:{incident:INC-1}:timeline`, 0, -1)).join('\n');
     await waitFor('resolution on the timeline', async () => (await timeline()).includes('1 resolved (HighErrorRate)'));
     expect(await timeline()).toContain('1 firing (HighErrorRate)');
   });
@@ -151,7 +151,7 @@ describe('webhooks', () => {
     expect(h.slack.postsTo('#checkout-alerts')).toHaveLength(1);
     const slackCalls = h.slack.calls.filter((c) => c.method !== 'auth.test').length;
     expect(slackCalls).toBeLessThan(40);
-    expect(await h.redis.zcard(`${h.prefix}:alerts:checkout`)).toBe(10_000);
+    expect(await h.redis.zcard(`${h.prefix}:{service:checkout}:alerts`)).toBe(10_000);
   }, 90_000); // 10,000 alerts: a generous budget for a busy machine, not a speed claim (that is npm run bench)
 });
 

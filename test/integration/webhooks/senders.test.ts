@@ -81,7 +81,7 @@ describe('real senders', () => {
     const encoded = await postWebhook(h.url, 'datadog', form({ ...(flat as Record<string, string>), title: '[P2] [Recovered on {env:prod,service:checkout}] Checkout 5xx rate is high' }), formHeaders);
     expect(encoded.status).toBe(202);
     expect(encoded.json.id).toBe(json.json.id); // the recovery of the same monitor scope
-    expect(await h.redis.zcard(`${h.prefix}:alerts:checkout`)).toBe(1);
+    expect(await h.redis.zcard(`${h.prefix}:{service:checkout}:alerts`)).toBe(1);
   });
 
   it("GitHub's form-encoded delivery is verified over the raw body and stored", async () => {
@@ -119,7 +119,7 @@ describe('real senders', () => {
       const answer = await postWebhook(h.url, 'datadog', raw);
       expect([answer.status, answer.json.issues]).toEqual([400, [expect.objectContaining({ path: 'date' })]]);
     }
-    expect(await h.redis.keys(`${h.prefix}:alert*`)).toEqual([]);
+    expect([...(await h.redis.keys(`${h.prefix}:alert*`)), ...(await h.redis.keys(`${h.prefix}:{service:*}:alert*`))]).toEqual([]);
     const list = await postWebhook(h.url, 'datadog', JSON.stringify([good, { ...good, date: 0 }]).replace('"date":0', '"date":1e400'));
     expect(list.json).toEqual({ id: expect.any(String), accepted: 1, skipped: [{ index: 1, reason: expect.stringContaining('1.date') }] });
   });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import calculateSlot from 'cluster-key-slot';
 import { keyPart, redisKeys, type RedisKeys } from '../../../src/lib/keys';
 
 const keys = redisKeys('fb');
@@ -75,11 +76,39 @@ describe('redis keys', () => {
 
   it('keeps ordinary names as they are, so existing keys keep their shape', () => {
     const k: RedisKeys = redisKeys('t1');
-    expect(k.deploysByService('checkout', 'production')).toBe('t1:deploys:checkout:production');
+    expect(k.deploysByService('checkout', 'production')).toBe('t1:{service:checkout}:deploys:production');
     expect(k.alert('3b15fd163d36582e')).toBe('t1:alert:3b15fd163d36582e');
-    expect(k.alertsByService('payments-api')).toBe('t1:alerts:payments-api');
+    expect(k.alertsByService('payments-api')).toBe('t1:{service:payments-api}:alerts');
+    expect(k.incidentTimeline('INC-7')).toBe('t1:{incident:INC-7}:timeline');
+    expect(k.incidentsOpen()).toBe('t1:{incidents}:open');
     expect(k.seen('slack', 'T0TEST/Ev123.456')).toBe('t1:seen:slack:T0TEST/Ev123.456');
-    expect(k.alertsPending('a:b')).toBe('t1:alerts-pending:a%3Ab');
+    expect(k.alertsPending('a:b')).toBe('t1:{service:a%3Ab}:alerts-pending');
     expect(keyPart('x'.repeat(300))).toMatch(/^x{64}%h[0-9a-f]{64}$/);
+  });
+
+  it('only the builders choose a Redis Cluster slot: one hash tag per key, from a fixed word and escaped names', () => {
+    const tags = new Set<string>();
+    for (const key of everyKey().keys()) {
+      expect(key.split('{').length).toBeLessThanOrEqual(2);
+      const tag = /\{([^}]*)\}/.exec(key)?.[1];
+      if (tag !== undefined) tags.add(tag.split(':')[0]!);
+    }
+    expect([...tags].sort()).toEqual(['actions', 'incident', 'incidents', 'oncall', 'sandbox', 'service', 'status']);
+    expect(() => redisKeys('fb{x}')).toThrow(/must not contain/);
+  });
+
+  it('keys used together share a slot: one incident, one service, the incident indexes', () => {
+    const slot = (...built: string[]) => new Set(built.map((key) => calculateSlot(key))).size;
+    const id = 'INC-42';
+    expect(slot(keys.incident(id), keys.incidentTimeline(id), keys.incidentChecklist(id), keys.incidentPublication(id), keys.incidentStep(id, 'post'), keys.escalation(id), keys.escalationTimers(id), keys.escalationStep(id, 'dm'), keys.drill(id, 'once'), keys.drill(id, 'ticked'))).toBe(1);
+    const service = 'pay:ments';
+    expect(slot(keys.deploysByService(service, 'prod'), keys.deployDedupeFor(service, 'prod'), keys.deployEnvironments(service), keys.alertsByService(service), keys.alertsPending(service), keys.alertsInflight(service), keys.alertsBatch(service), keys.alertStep(service, 's'), keys.alertCard(service), keys.guard(service), keys.metricSamples(service, 'prod', 'errorRate'), keys.metricSamples(service, 'dev', 'p95LatencyMs'))).toBe(1);
+    expect(slot(keys.incidentByChannel(), keys.incidentsOpen(), keys.incidentsAll(), keys.incidentOpenForService(), keys.incidentSequence(), keys.channelNames(), keys.incidentRequest('r'), keys.incidentIndexed())).toBe(1);
+    expect(slot(keys.action('a'), keys.action('b'), keys.actionTarget('t'))).toBe(1);
+    expect(slot(keys.statusIncident('INC-1'), keys.statusIncidents())).toBe(1);
+    expect(slot(keys.oncallOverrides('primary'), keys.oncallAudit())).toBe(1);
+    // …and different incidents and services land on different slots (work spreads).
+    expect(slot(...Array.from({ length: 50 }, (_, i) => keys.incident(`INC-${i}`)))).toBeGreaterThan(45);
+    expect(slot(...Array.from({ length: 50 }, (_, i) => keys.alertsByService(`service-${i}`)))).toBeGreaterThan(45);
   });
 });

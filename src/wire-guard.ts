@@ -1,8 +1,10 @@
 import type { Worker } from 'bullmq';
 import type { ConfigFile } from './config/file';
-import { defaultBaselineQuery, defaultGuardQueries } from './config/guard';
+import { defaultBaselineQuery, defaultGuardQueries, type GuardConfig } from './config/guard';
 import type { Content } from './content';
-import { SIGNALS, type GuardSettings } from './domain/guard/model';
+import { DEPLOY_STRATEGIES, type DeployStrategy } from './domain/deploys/model';
+import { SIGNALS, type ActThresholds, type GuardSettings, type StrategyTriggers } from './domain/guard/model';
+import { resolveTriggers } from './domain/guard/triggers';
 import type { GuardCatalog, GuardIncidents, GuardRemediation, SignalSource } from './domain/guard/ports';
 import { GuardResponder } from './domain/guard/respond';
 import { DeployGuard } from './domain/guard/service';
@@ -82,6 +84,15 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
   };
 }
 
+/** A service's `guard.errorRate` / `latencyP95` / `healthFailures` over policy.yaml's act numbers. */
+function withServiceOverrides(act: ActThresholds, guard: GuardConfig): ActThresholds {
+  return {
+    errorRate: { threshold: guard.errorRate?.threshold ?? act.errorRate.threshold, forMs: guard.errorRate?.for ?? act.errorRate.forMs },
+    latencyP95: { factor: guard.latencyP95?.factor ?? act.latencyP95.factor, forMs: guard.latencyP95?.for ?? act.latencyP95.forMs },
+    healthFailures: { threshold: guard.healthFailures?.threshold ?? act.healthFailures.threshold, forMs: guard.healthFailures?.for ?? act.healthFailures.forMs },
+  };
+}
+
 function withoutBaseline(queries: { errorRate?: string; latencyP95?: string; healthFailures?: string } | undefined) {
   const picked: Partial<Record<(typeof SIGNALS)[number], string>> = {};
   for (const signal of SIGNALS) if (queries?.[signal]) picked[signal] = queries[signal];
@@ -98,6 +109,16 @@ export function guardCatalog(config: ConfigFile, content: Content, sourceFor: (s
     const guard = service?.guard;
     if (!service || !guard || guard.mode === 'off') return undefined;
     const firstLevel = service.escalation?.[0]?.notify ?? [];
+    const environment = service.environment ?? config.environment;
+    // policy.yaml rollbackTriggers per strategy in the service's environment; the service's own numbers win for act.
+    const triggers = Object.fromEntries(
+      DEPLOY_STRATEGIES.map((strategy) => {
+        const { act, warn } = resolveTriggers(content.policy.rollbackTriggers, strategy, environment);
+        return [strategy, { act: withServiceOverrides(act, guard), warn }] satisfies [DeployStrategy, StrategyTriggers];
+      }),
+    );
+    const defaults = resolveTriggers(content.policy.rollbackTriggers, undefined, environment);
+    const act = withServiceOverrides(defaults.act, guard);
     return {
       mode: guard.mode,
       channel: service.channel,
@@ -106,12 +127,9 @@ export function guardCatalog(config: ConfigFile, content: Content, sourceFor: (s
       everyMs: Math.max(guard.every, 100),
       staleAfterMs: guard.staleAfter ?? Math.max(60_000, 3 * guard.every),
       signals: guard.signals ?? [...SIGNALS],
-      errorRate: { threshold: guard.errorRate?.threshold ?? policy.errorRate.threshold, forMs: guard.errorRate?.for ?? policy.errorRate.for },
-      latencyP95: { factor: guard.latencyP95?.factor ?? policy.latencyP95.factor, forMs: guard.latencyP95?.for ?? policy.latencyP95.for },
-      healthFailures: {
-        threshold: guard.healthFailures?.threshold ?? policy.healthFailures.threshold,
-        forMs: guard.healthFailures?.for ?? policy.healthFailures.for,
-      },
+      ...act,
+      triggers,
+      warn: defaults.warn,
       severity: guard.severity,
       sourceName: guard.prometheus ? `Prometheus ${guard.prometheus}` : 'pushed samples (POST /webhooks/metrics)',
       people: [...firstLevel, ...service.responders].filter((id) => /^[UW]/.test(id)),

@@ -32,6 +32,7 @@ import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireAnnouncements } from './wire-announcements';
 import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
@@ -114,9 +115,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const wiring: Wiring = { redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client };
   const oncall = wireOncall({ ...wiring, env, refusals });
   const escalation = wireEscalation({ ...wiring, oncall, refusals });
+  const announcements = wireAnnouncements({ ...wiring, deploys, members: oncall.members, refusals });
   const remediation = wireRemediation({
     ...wiring,
-    deploys,
+    deploys: announcements.history(deploys),
     alerts,
     openIncidentFor: (service) => repository.openForService(service),
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
@@ -129,13 +131,14 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     repository,
     deploys,
     remediation: remediation.requests,
+    listener: announcements.listener,
   });
   const intake = wireIntake({
     ...wiring,
     deploys,
     alerts,
     repository,
-    watcher: guard.guard,
+    watcher: announcements.watcher(guard.guard),
     refusals,
   });
 
@@ -194,6 +197,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
+    workers.push(announcements.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
     workers.push(drills.startWorker());
@@ -239,6 +243,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        announcements.close(),
         statusPage.close(),
         drills.close(),
         oncall.close(),

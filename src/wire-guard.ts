@@ -7,7 +7,7 @@ import { SIGNALS, type ActThresholds, type GuardSettings, type StrategyTriggers 
 import { resolveTriggers } from './domain/guard/triggers';
 import type { GuardCatalog, GuardIncidents, GuardRemediation, SignalSource } from './domain/guard/ports';
 import { GuardResponder } from './domain/guard/respond';
-import { DeployGuard } from './domain/guard/service';
+import { DeployGuard, type GuardWatchListener } from './domain/guard/service';
 import type { IncidentEvent } from './domain/incidents/events';
 import type { IncidentRepository } from './domain/incidents/ports';
 import type { DeployLookup } from './domain/remediation/action-ports';
@@ -39,6 +39,8 @@ export interface GuardWiringOptions extends Wiring {
   deploys: DeployLookup;
   remediation: GuardRemediation;
   fetch?: typeof fetch;
+  /** Told after each evaluation (deploy announcements). */
+  listener?: GuardWatchListener;
 }
 
 /** Part of the composition root: the guard's queue, store, signal sources, Slack side and worker. */
@@ -70,7 +72,7 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
     deploys: options.deploys,
     logger,
   });
-  const guard = new DeployGuard({ store, catalog, scheduler: new BullGuardScheduler(queue, clock), responder, incidents, clock, logger });
+  const guard = new DeployGuard({ store, catalog, scheduler: new BullGuardScheduler(queue, clock), responder, incidents, clock, logger, listener: options.listener });
   return {
     guard,
     samples,

@@ -62,6 +62,9 @@ export function redisKeys(prefix = 'fb') {
     deployDedupeFor: (service: string, environment: string) => k('deploy-dedupe', keyPart(service), keyPart(environment)),
     /** The environments a service was deployed to, for questions that span them all. */
     deployEnvironments: (service: string) => k('deploy-environments', keyPart(service)),
+    /** Where a deploy's announcement was posted ({channel, ts}), and the steps of its announcements. */
+    deployAnnouncement: (deployId: string) => k('deploy-announcement', keyPart(deployId)),
+    deployAnnouncementStep: (deployId: string, step: string) => k('deploy-announcement', keyPart(deployId), 'step', keyPart(step)),
     alert: (fingerprint: string) => k('alert', keyPart(fingerprint)),
     alertsByService: (service: string) => k('alerts', keyPart(service)),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */

@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
+  /** Deploy announcements: `da-<deployId>`, guard warnings `daw-<deployId>-<signal>`, the watch's end `dac-<deployId>`. */
+  deployAnnouncements: 'deploy-announcements',
   /** Status page publications, one job per person's click (`spp-<incident>-<view id>`). */
   statusPage: 'status-page',
   /** "Runbook due for a test" reminders, one delayed job per runbook test (`drill-due-<runbook>-<at>`). */

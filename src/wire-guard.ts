@@ -66,7 +66,7 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
   const responder = new GuardResponder({
     store,
     catalog,
-    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets, offers: new RemediationOfferStore(redis, keys, config.retention) }),
+    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets, humanOnly: content.policy.rollbackTriggers.humanOnly, offers: new RemediationOfferStore(redis, keys, config.retention) }),
     remediation: options.remediation,
     incidents,
     deploys: options.deploys,

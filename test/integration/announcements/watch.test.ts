@@ -1,7 +1,9 @@
 import nock from 'nock';
 import { loadContent, type Content } from '../../../src/content';
 import type { TriggerLevel } from '../../../src/domain/guard/triggers';
+import { remediationActionId } from '../../../src/domain/remediation/model';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
+import { settled } from '../../helpers/remediation';
 import { FakePrometheus, guardConfig, guardWindow, postDeploy, postsIn, SERVICE_CHANNEL } from '../guard/helpers';
 import { announcementQueue, announcementsSettled, replies, topPosts } from './helpers';
 
@@ -102,6 +104,24 @@ describe('the guard’s watch in the deploy announcement’s thread', () => {
     expect(JSON.stringify(h.slack.called('chat.postMessage').find((c) => c.body.channel === SERVICE_CHANNEL)?.body.blocks)).toContain(
       'Whatever the metrics say, roll back at once if data looks corrupt · a security hole shipped · a critical feature is broken.',
     );
+  });
+
+  it('auto: the breach closes the watch with the rollback, and the rollback Firebreak ran is announced', async () => {
+    h = await startHarness({ config: `${guardConfig('auto', { guard: 'window: 30s' })}    deployChannel: "${DEPLOYS}"\n`, content });
+    h.slack.on('chat.postMessage', (call) => (call.body.channel === DEPLOYS && call.body.thread_ts === undefined && topPosts(h, DEPLOYS).length === 1 ? { ok: true, ...POSTED } : undefined));
+    prometheus = new FakePrometheus();
+    nock('https://deployer.test').post('/rollback').reply(200, { message: 'switched back to blue' });
+    nock('https://checkout.test').get('/health').reply(200, 'ok');
+    prometheus.values.errorRate = 0.09;
+    const deployId = await postDeploy(h);
+    await settled(h, remediationActionId('rollback', { kind: 'guard', id: deployId }, deployId), 'succeeded');
+    await waitFor('the close and the rolled back post', () => closes().length === 1 && topPosts(h, DEPLOYS).length === 2, 15_000);
+    expect(closes()[0]!.thread).toBe(POSTED.ts);
+    expect(closes()[0]!.text).toMatch(/^:rotating_light: \*Deployment not healthy: checkout v1\.2\.3 breached its rollback triggers\* — error rate 9 % above 5 %/);
+    expect(closes()[0]!.text).toContain('The guard rolled it back to v1.2.2.');
+    expect(topPosts(h, DEPLOYS)[1]).toContain(':warning: *Deployment rolled back: checkout v1.2.3 → v1.2.2*');
+    expect(topPosts(h, DEPLOYS)[1]).toContain('• *Reason:* rolled back through Firebreak');
+    expect((await guardWindow(h, deployId))?.state).toBe('acted');
   });
 
   it('the deployment runbook’s 1 % is a warning in the thread, once, and no action; the close says so', async () => {

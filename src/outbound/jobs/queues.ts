@@ -11,7 +11,7 @@ export const QUEUE_NAMES = {
   /** Deploy-guard evaluations, one delayed job per tick (`guard-<deployId>-<tick>`). */
   guard: 'guard',
   /** Deploy announcements: `da-<deployId>`, guard warnings `daw-<deployId>-<signal>`, the watch's end `dac-<deployId>`. */
-  deployAnnouncements: 'deploy-announcements',
+  deployAnnouncements: 'announcements',
   /** Status page publications, one job per person's click (`spp-<incident>-<view id>`). */
   statusPage: 'status-page',
   /** "Runbook due for a test" reminders, one delayed job per runbook test (`drill-due-<runbook>-<at>`). */

@@ -7,7 +7,7 @@ import { durationSchema } from '../lib/duration';
 
 const ratio = z.number().min(0, 'a ratio between 0 and 1, e.g. 0.05').max(1, 'a ratio between 0 and 1, e.g. 0.05');
 const toBound = (b: { above?: number; overBaseline?: number; factor?: number; for: number }): TriggerBound => {
-  const bound: TriggerBound = { forMs: b.for };
+  const bound: TriggerBound = { for: b.for };
   if (b.above !== undefined) bound.above = b.above;
   if (b.overBaseline !== undefined) bound.overBaseline = b.overBaseline;
   if (b.factor !== undefined) bound.factor = b.factor;

@@ -145,9 +145,9 @@ export const policySchema = z.strictObject({
   const act = policy.rollbackTriggers.default.act;
   const guard = {
     window: policy.guard.window,
-    errorRate: { threshold: act.errorRate.above ?? 0.05, for: act.errorRate.forMs },
-    latencyP95: { factor: act.latencyP95.factor ?? 2, for: act.latencyP95.forMs },
-    healthFailures: { threshold: act.healthFailures.above ?? 0.5, for: act.healthFailures.forMs },
+    errorRate: { threshold: act.errorRate.above ?? 0.05, for: act.errorRate.for },
+    latencyP95: { factor: act.latencyP95.factor ?? 2, for: act.latencyP95.for },
+    healthFailures: { threshold: act.healthFailures.above ?? 0.5, for: act.healthFailures.for },
   };
   return { ...policy, guard };
 });

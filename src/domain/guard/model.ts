@@ -62,7 +62,8 @@ export interface TriggerBound {
   above?: number;
   overBaseline?: number;
   factor?: number;
-  forMs: number;
+  /** How long (ms) every reading must be beyond the bound; `for` as policy.yaml writes it. */
+  for: number;
 }
 
 /** The act thresholds in the guard's own shape. */

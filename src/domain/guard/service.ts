@@ -127,7 +127,7 @@ export class DeployGuard {
       if ('value' in reading) next.errorBaseline = { value: reading.value };
       else if ('missing' in reading) next.errorBaseline = { missing: reading.missing };
     }
-    const longest = Math.max(judgedBy.errorRate.forMs, judgedBy.latencyP95.forMs, judgedBy.healthFailures.forMs, ...triggers.warn.map((b) => b.forMs));
+    const longest = Math.max(judgedBy.errorRate.forMs, judgedBy.latencyP95.forMs, judgedBy.healthFailures.forMs, ...triggers.warn.map((b) => b.for));
     const from = Math.max(window.deployedAt, now - longest - settings.staleAfterMs - settings.everyMs);
     const observations = await source.observe(next, settings.signals, now, from);
     const judged = judgeAll({ settings: judgedBy, baseline: next.baseline, observations, now, watchingSince: window.startedAt });

@@ -55,9 +55,9 @@ export function resolveTriggers(triggers: RollbackTriggers, strategy: DeployStra
   const { act, warn } = layered(triggers, strategy, environment);
   return {
     act: {
-      errorRate: { threshold: act.errorRate?.above ?? CONTRACT.errorRate.threshold, forMs: act.errorRate?.forMs ?? CONTRACT.errorRate.forMs },
-      latencyP95: { factor: act.latencyP95?.factor ?? CONTRACT.latencyP95.factor, forMs: act.latencyP95?.forMs ?? CONTRACT.latencyP95.forMs },
-      healthFailures: { threshold: act.healthFailures?.above ?? CONTRACT.healthFailures.threshold, forMs: act.healthFailures?.forMs ?? CONTRACT.healthFailures.forMs },
+      errorRate: { threshold: act.errorRate?.above ?? CONTRACT.errorRate.threshold, forMs: act.errorRate?.for ?? CONTRACT.errorRate.forMs },
+      latencyP95: { factor: act.latencyP95?.factor ?? CONTRACT.latencyP95.factor, forMs: act.latencyP95?.for ?? CONTRACT.latencyP95.forMs },
+      healthFailures: { threshold: act.healthFailures?.above ?? CONTRACT.healthFailures.threshold, forMs: act.healthFailures?.for ?? CONTRACT.healthFailures.forMs },
     },
     warn: (Object.entries(warn) as [Signal, TriggerBound][]).map(([signal, bound]) => ({ signal, ...bound })),
   };
@@ -95,10 +95,10 @@ export function newWarnings(
     if (!input.signals.includes(bound.signal) || (window.warnings ?? []).some((w) => w.signal === bound.signal)) continue;
     const limit = limitOf(bound, { latency: window.baseline, errorRate: window.errorBaseline });
     if (!limit) continue;
-    const rule = { signal: bound.signal, limit: limit.limit, forMs: bound.forMs };
+    const rule = { signal: bound.signal, limit: limit.limit, forMs: bound.for };
     const verdict = judge(input.observations[bound.signal] ?? [], rule, input.now, input.staleAfterMs, window.startedAt);
     if (verdict.kind !== 'breach') continue;
-    const warning: Breach = { signal: bound.signal, value: verdict.value, limit: limit.limit, since: verdict.since, at: verdict.at, forMs: bound.forMs };
+    const warning: Breach = { signal: bound.signal, value: verdict.value, limit: limit.limit, since: verdict.since, at: verdict.at, forMs: bound.for };
     if (limit.baseline !== undefined) warning.baseline = limit.baseline;
     if (bound.factor !== undefined) warning.factor = bound.factor;
     if (bound.overBaseline !== undefined) warning.overBaseline = bound.overBaseline;

@@ -20,7 +20,7 @@ const POSTED = { channel: 'C0DEPLOYS', ts: '1900000000.000042' };
 function fastContent(): Content {
   const content = loadContent();
   const triggers = content.policy.rollbackTriggers;
-  const fast = (level: TriggerLevel | undefined): TriggerLevel => Object.fromEntries(Object.entries(level ?? {}).map(([signal, bound]) => [signal, { ...bound, forMs: 1000 }]));
+  const fast = (level: TriggerLevel | undefined): TriggerLevel => Object.fromEntries(Object.entries(level ?? {}).map(([signal, bound]) => [signal, { ...bound, for: 1000 }]));
   return {
     ...content,
     policy: {

@@ -27,12 +27,12 @@ describe('policy.yaml rollbackTriggers', () => {
   it('ships both runbooks’ triggers: the contract’s act numbers, the deployment runbook’s warn bounds and canary bounds, human-only triggers', () => {
     const { policy } = loadContent();
     expect(policy.rollbackTriggers.default.act).toEqual({
-      errorRate: { above: 0.05, forMs: 120_000 },
-      latencyP95: { factor: 2, forMs: 300_000 },
-      healthFailures: { above: 0.5, forMs: 60_000 },
+      errorRate: { above: 0.05, for: 120_000 },
+      latencyP95: { factor: 2, for: 300_000 },
+      healthFailures: { above: 0.5, for: 60_000 },
     });
-    expect(policy.rollbackTriggers.default.warn).toEqual({ errorRate: { above: 0.01, forMs: 120_000 }, latencyP95: { factor: 1.5, forMs: 300_000 } });
-    expect(policy.rollbackTriggers.strategies.canary?.warn).toEqual({ errorRate: { overBaseline: 0.01, forMs: 120_000 }, latencyP95: { factor: 1.1, forMs: 300_000 } });
+    expect(policy.rollbackTriggers.default.warn).toEqual({ errorRate: { above: 0.01, for: 120_000 }, latencyP95: { factor: 1.5, for: 300_000 } });
+    expect(policy.rollbackTriggers.strategies.canary?.warn).toEqual({ errorRate: { overBaseline: 0.01, for: 120_000 }, latencyP95: { factor: 1.1, for: 300_000 } });
     expect(policy.rollbackTriggers.humanOnly).toEqual(['data looks corrupt', 'a security hole shipped', 'a critical feature is broken']);
     // Read by the cards' "roll back first" rule and the guard's defaults: derived from act, not written twice.
     expect(policy.guard).toEqual({ window: 1_800_000, errorRate: { threshold: 0.05, for: 120_000 }, latencyP95: { factor: 2, for: 300_000 }, healthFailures: { threshold: 0.5, for: 60_000 } });

@@ -36,24 +36,24 @@ describe('rollback triggers, resolved', () => {
       });
     }
     expect(resolveTriggers(shipped, 'rolling', 'production').warn).toEqual([
-      { signal: 'errorRate', above: 0.01, forMs: 120_000 },
-      { signal: 'latencyP95', factor: 1.5, forMs: 300_000 },
+      { signal: 'errorRate', above: 0.01, for: 120_000 },
+      { signal: 'latencyP95', factor: 1.5, for: 300_000 },
     ]);
     expect(resolveTriggers(shipped, 'canary', 'production').warn).toEqual([
-      { signal: 'errorRate', overBaseline: 0.01, forMs: 120_000 },
-      { signal: 'latencyP95', factor: 1.1, forMs: 300_000 },
+      { signal: 'errorRate', overBaseline: 0.01, for: 120_000 },
+      { signal: 'latencyP95', factor: 1.1, for: 300_000 },
     ]);
   });
 
   it('layers default, strategy, environment per signal; a service’s own numbers win for act', () => {
     const triggers = {
       ...shipped,
-      strategies: { ...shipped.strategies, rolling: { act: { healthFailures: { above: 0.25, forMs: 30_000 } } } },
-      environments: { staging: { act: { errorRate: { above: 0.2, forMs: 300_000 } }, warn: { errorRate: { above: 0.1, forMs: 60_000 } } } },
+      strategies: { ...shipped.strategies, rolling: { act: { healthFailures: { above: 0.25, for: 30_000 } } } },
+      environments: { staging: { act: { errorRate: { above: 0.2, for: 300_000 } }, warn: { errorRate: { above: 0.1, for: 60_000 } } } },
     } satisfies RollbackTriggers;
     const staging = resolveTriggers(triggers, 'rolling', 'staging');
     expect(staging.act).toEqual({ errorRate: { threshold: 0.2, forMs: 300_000 }, latencyP95: { factor: 2, forMs: 300_000 }, healthFailures: { threshold: 0.25, forMs: 30_000 } });
-    expect(staging.warn[0]).toEqual({ signal: 'errorRate', above: 0.1, forMs: 60_000 });
+    expect(staging.warn[0]).toEqual({ signal: 'errorRate', above: 0.1, for: 60_000 });
     expect(resolveTriggers(triggers, 'blue-green', 'production').act.healthFailures).toEqual({ threshold: 0.5, forMs: 60_000 });
 
     const config = parseConfigText(
@@ -75,7 +75,7 @@ describe('rollback triggers, resolved', () => {
 });
 
 describe('warnings', () => {
-  const warn = resolveTriggers(shipped, 'canary', 'production').warn.map((b) => ({ ...b, forMs: 1000 }));
+  const warn = resolveTriggers(shipped, 'canary', 'production').warn.map((b) => ({ ...b, for: 1000 }));
   const readings = (values: number[]) => values.map((value, i) => ({ at: T0 + i * 500, value }));
   const now = T0 + 2000;
 

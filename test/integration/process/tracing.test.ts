@@ -1,0 +1,121 @@
+import { trace } from '@opentelemetry/api';
+import nock from 'nock';
+import { version } from '../../../package.json';
+import { remediationActionId } from '../../../src/domain/remediation/model';
+import { jobTelemetry, tracingActive } from '../../../src/lib/tracing';
+import { startHarness, waitFor, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
+import { KIND, startOtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
+import { recordingEndpoint } from '../../helpers/recorder';
+import { click, ONCALL_GROUP, SECRET, seedDeploy, seedIncident, serviceConfig, settled, untilJobsFinished } from '../../helpers/remediation';
+import { postWebhook } from '../../helpers/webhooks';
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+describe('OpenTelemetry tracing', () => {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let h: Harness | undefined;
+
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+    nock.cleanAll();
+    await receiver.close();
+  });
+
+  const start = async (env: Record<string, string>) => {
+    h = await startHarness({ config: serviceConfig(), env });
+    h.slack.on('usergroups.users.list', (call) => (call.body.usergroup === ONCALL_GROUP ? { ok: true, users: ['U0ONCALL'] } : undefined));
+    return h;
+  };
+  const one = (what: string, match: (s: ReceivedSpan) => boolean): ReceivedSpan => {
+    const found = receiver.spans.filter(match);
+    if (found.length !== 1) throw new Error(`${found.length} spans for ${what}: ${receiver.spans.map((s) => s.name).join(', ')}`);
+    return found[0]!;
+  };
+  const names = (spans: ReceivedSpan[]) => spans.map((s) => s.name);
+
+  it('traces an alert webhook through its digest job to the Slack post, in one trace, exported on close', async () => {
+    const bot = await start({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'firebreak-test', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test' });
+    expect(tracingActive()).toBe(true);
+    const answer = await postWebhook(bot.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', status: 'firing', startsAt: minutesAgo(1), summary: 'secret-looking summary' });
+    expect(answer.status).toBe(202);
+    await waitFor('alert card', () => bot.slack.postsTo('#checkout-alerts').length === 1);
+    await bot.close();
+    h = undefined;
+    // close() flushed the batch: everything is at the receiver now, without waiting for the export timer.
+    expect(tracingActive()).toBe(false);
+
+    const server = one('webhook request', (s) => s.kind === KIND.server && s.attributes['http.route'] === '/webhooks/alert');
+    expect(server.name).toBe('POST /webhooks/alert');
+    expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 202 });
+    expect(server.resource).toMatchObject({ 'service.name': 'firebreak-test', 'service.version': version, 'firebreak.role': 'all', 'deployment.environment': 'test' });
+
+    const post = one('Slack post', (s) => s.name === 'slack chat.postMessage');
+    expect(post.kind).toBe(KIND.client);
+    expect(post.attributes).toMatchObject({ 'slack.method': 'chat.postMessage', 'slack.ok': true });
+    const chain = receiver.ancestry(post);
+    // Slack call ← digest job (consumer) ← enqueue (producer) ← the webhook request ← the sender's own
+    // call (this test's fetch, traced too: its traceparent is continued), all one trace.
+    expect(names(chain)).toEqual(['slack chat.postMessage', 'process alert-digests', 'add alert-digests.digest', 'POST /webhooks/alert', 'POST']);
+    expect(chain[3]!.spanId).toBe(server.spanId);
+    expect(new Set(chain.map((s) => s.traceId))).toEqual(new Set([server.traceId]));
+    expect(chain.find((s) => s.name === 'process alert-digests')!.kind).toBe(KIND.consumer);
+    expect(chain.find((s) => s.name === 'add alert-digests.digest')!.kind).toBe(KIND.producer);
+    // The HTTP call under the Slack span: host, not path or body.
+    const http = one('HTTP call to Slack', (s) => s.parentSpanId === post.spanId);
+    expect(http.attributes).toMatchObject({ 'http.request.method': 'POST', 'server.address': 'slack.test', 'http.response.status_code': 200 });
+
+    // No secrets or bodies: the webhook token, the bot token and the alert's text never leave.
+    const exported = receiver.requests.map((r) => r.body).join('\n');
+    for (const secret of [WEBHOOK_TOKEN, 'xoxb-test-token', 'secret-looking summary', 'HighErrorRate']) expect(exported).not.toContain(secret);
+    // BullMQ's idle polling is not exported as traces of its own.
+    expect(receiver.spans.filter((s) => s.name.startsWith('getNextJob') && !s.parentSpanId)).toEqual([]);
+  });
+
+  it('traces a Rollback click through its remediation job to the executor call, which carries the trace', async () => {
+    const bot = await start({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces` });
+    const deploy = await seedDeploy(bot);
+    const incident = await seedIncident(bot);
+    const { calls } = recordingEndpoint('https://deployer.test', 'post', '/rollback', [[200, { message: 'ok' }]]);
+    nock('https://checkout.test').get('/health').reply(200, 'ok').get('/ready').reply(200, 'ok');
+    const context = { kind: 'incident' as const, id: incident.id };
+    expect((await click(bot, { deploy, context })).status).toBe(200);
+    await settled(bot, remediationActionId('rollback', context, deploy.id), 'succeeded');
+    await untilJobsFinished(bot);
+    await bot.close();
+    h = undefined;
+
+    const server = one('click request', (s) => s.kind === KIND.server && s.attributes['http.route'] === '/slack/events');
+    expect(server.attributes).toMatchObject({ 'slack.request.type': 'block_actions', 'slack.action_id': expect.any(String), 'http.response.status_code': 200 });
+    const executor = one('executor call', (s) => s.kind === KIND.client && s.attributes['server.address'] === 'deployer.test');
+    expect(executor.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 200, 'url.scheme': 'https', 'server.port': 443 });
+    const chain = receiver.ancestry(executor);
+    expect(names(chain)).toEqual(['POST', 'process remediation', 'add remediation.rollback', 'POST /slack/events', 'POST']);
+    expect(chain[3]!.spanId).toBe(server.spanId);
+    expect(new Set(chain.map((s) => s.traceId)).size).toBe(1);
+    // The deployer received the W3C trace context of that very call.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.headers.traceparent).toBe(`00-${executor.traceId}-${executor.spanId}-01`);
+    // …and its signature still covers the body alone.
+    expect(calls[0]!.headers['x-firebreak-signature']).toBeDefined();
+    expect(receiver.requests.map((r) => r.body).join('\n')).not.toContain(SECRET);
+  });
+
+  it('is off by default and when disabled: no SDK, no job telemetry, no traced fetch, no export', async () => {
+    const fetchBefore = globalThis.fetch;
+    const bot = await start({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SDK_DISABLED: 'true' });
+    expect(tracingActive()).toBe(false);
+    expect(jobTelemetry()).toBeUndefined();
+    expect(globalThis.fetch).toBe(fetchBefore);
+    // Only the API's no-op: a span started now records nothing.
+    expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
+    expect((await postWebhook(bot.url, 'alert', { service: 'checkout', name: 'Errors', severity: 'critical', status: 'firing', startsAt: minutesAgo(1) })).status).toBe(202);
+    await waitFor('alert card', () => bot.slack.postsTo('#checkout-alerts').length === 1);
+    await bot.close();
+    h = undefined;
+    expect(receiver.requests).toEqual([]);
+  });
+});

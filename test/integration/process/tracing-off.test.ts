@@ -5,13 +5,22 @@ import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver';
 import { postWebhook } from '../../helpers/webhooks';
 
-/** Every OpenTelemetry SDK module (and bullmq-otel) records here when something loads it. */
-const mockLoaded: string[] = [];
-jest.mock('@opentelemetry/sdk-trace-base', () => (mockLoaded.push('sdk-trace-base'), jest.requireActual('@opentelemetry/sdk-trace-base')));
-jest.mock('@opentelemetry/context-async-hooks', () => (mockLoaded.push('context-async-hooks'), jest.requireActual('@opentelemetry/context-async-hooks')));
-jest.mock('@opentelemetry/otlp-transformer', () => (mockLoaded.push('otlp-transformer'), jest.requireActual('@opentelemetry/otlp-transformer')));
-jest.mock('@opentelemetry/resources', () => (mockLoaded.push('resources'), jest.requireActual('@opentelemetry/resources')));
-jest.mock('bullmq-otel', () => (mockLoaded.push('bullmq-otel'), jest.requireActual('bullmq-otel')));
+/**
+ * Every OpenTelemetry SDK module (and bullmq-otel) records here when something loads it. A `var` and
+ * a function declaration: the hoisted jest.mock factories may run before this part of the file does.
+ */
+// eslint-disable-next-line no-var
+var mockLoaded: string[] | undefined;
+function mockRecorded(name: string): unknown {
+  (mockLoaded ??= []).push(name);
+  return jest.requireActual(name);
+}
+jest.mock('@opentelemetry/sdk-trace-base', () => mockRecorded('@opentelemetry/sdk-trace-base'));
+jest.mock('@opentelemetry/context-async-hooks', () => mockRecorded('@opentelemetry/context-async-hooks'));
+jest.mock('@opentelemetry/otlp-transformer', () => mockRecorded('@opentelemetry/otlp-transformer'));
+jest.mock('@opentelemetry/resources', () => mockRecorded('@opentelemetry/resources'));
+jest.mock('bullmq-otel', () => mockRecorded('bullmq-otel'));
+const loaded = () => mockLoaded ?? [];
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 const CONFIG = 'services: { checkout: { channel: "#checkout-alerts" } }';
@@ -44,7 +53,7 @@ describe('tracing off', () => {
     await alertToCard(h);
     await h.close();
     h = undefined;
-    expect(mockLoaded).toEqual([]);
+    expect(loaded()).toEqual([]);
   });
 
   it('OTEL_SDK_DISABLED=true wins over a configured endpoint: nothing is exported', async () => {
@@ -54,7 +63,7 @@ describe('tracing off', () => {
     await h.close();
     h = undefined;
     expect(receiver.requests).toEqual([]);
-    expect(mockLoaded).toEqual([]);
+    expect(loaded()).toEqual([]);
   });
 
   it('the same flow with the endpoint alone turns it on (the control for the two above)', async () => {
@@ -64,6 +73,6 @@ describe('tracing off', () => {
     await h.close();
     h = undefined;
     expect(receiver.requests.length).toBeGreaterThan(0);
-    expect(mockLoaded).toEqual(expect.arrayContaining(['sdk-trace-base', 'context-async-hooks', 'otlp-transformer', 'resources', 'bullmq-otel']));
+    expect(loaded()).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks', '@opentelemetry/otlp-transformer', '@opentelemetry/resources', 'bullmq-otel']));
   });
 });

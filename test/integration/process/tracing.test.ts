@@ -121,4 +121,23 @@ describe('OpenTelemetry tracing', () => {
     expect(calls[0]!.headers['x-firebreak-signature']).toBeDefined();
     expect(receiver.requests.map((r) => r.body).join('\n')).not.toContain(SECRET);
   });
+
+  it("marks a Slack call's 429 waits on its span, and an error answer as its outcome", async () => {
+    const bot = await start({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    let calls = 0;
+    // First a rate limit (the client waits and retries within the same call), then Slack's refusal.
+    bot.slack.on('chat.postMessage', () => (++calls === 1 ? { status: 429, headers: { 'Retry-After': '1' }, ok: false, error: 'ratelimited' } : { ok: false, error: 'channel_not_found' }));
+    await postWebhook(bot.url, 'alert', { service: 'checkout', name: 'Errors', severity: 'critical', status: 'firing', startsAt: minutesAgo(1) });
+    await waitFor('the refused post', () => calls >= 2, 15_000);
+    await bot.close();
+    h = undefined;
+
+    const first = receiver.spans.filter((s) => s.name === 'slack chat.postMessage')[0]!;
+    expect(first.events).toEqual([{ name: 'rate_limited', attributes: { 'slack.retry_after_s': 1 } }]);
+    expect(first.attributes).toMatchObject({ 'slack.method': 'chat.postMessage', 'slack.ok': false, 'slack.error': 'channel_not_found' });
+    expect(first.status.code).toBe(2); // ERROR
+    // Both HTTP attempts sit under the one call's span: the 429 and the answer.
+    const attempts = receiver.spans.filter((s) => s.parentSpanId === first.spanId).map((s) => s.attributes['http.response.status_code']);
+    expect(attempts.sort()).toEqual([200, 429]);
+  });
 });

@@ -59,11 +59,14 @@ describe('OpenTelemetry tracing', () => {
     const answer = await postWebhook(bot.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', status: 'firing', startsAt: minutesAgo(1), summary: 'secret-looking summary' });
     expect(answer.status).toBe(202);
     await waitFor('alert card', () => bot.slack.postsTo('#checkout-alerts').length === 1);
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     await bot.close();
     h = undefined;
     // close() flushed the batch: everything is at the receiver now, without waiting for the export timer.
     expect(tracingActive()).toBe(false);
 
+    // Probes are not traced.
+    expect(receiver.spans.filter((s) => s.kind === KIND.server && s.attributes['http.route'] !== '/webhooks/alert')).toEqual([]);
     const server = one('webhook request', (s) => s.kind === KIND.server && s.attributes['http.route'] === '/webhooks/alert');
     expect(server.name).toBe('POST /webhooks/alert');
     expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 202 });

@@ -102,7 +102,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const metrics = createMetrics();
   // Off unless an OTLP endpoint is configured; started first, so every client built below is traced.
   const tracingWanted = tracingSettings(env);
-  const tracing = tracingWanted ? await startTracing(tracingWanted, env.FIREBREAK_ROLE) : undefined;
+  const tracing = tracingWanted ? await startTracing(tracingWanted, env.FIREBREAK_ROLE, logger) : undefined;
   if (tracingWanted) logger.info({ url: tracingWanted.url, sampler: tracingWanted.sampler }, 'tracing on: spans go to the OTLP endpoint');
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.

@@ -1,4 +1,5 @@
-import { context, propagation, trace, type Context, type Link, type SpanKind, type Attributes } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, trace, type Context, type Link, type SpanKind, type Attributes } from '@opentelemetry/api';
+import type { Logger } from 'pino';
 import type { Telemetry } from 'bullmq';
 import { version } from '../../package.json';
 import type { TracingSettings } from '../config/tracing';
@@ -46,8 +47,8 @@ const HOUSEKEEPING = /^(getNextJob|moveStalledJobsToWait|startStalledCheckTimer|
  * AsyncLocalStorage context, and a traced global fetch. The SDK's modules are loaded here and only
  * here, so with tracing off none of them is.
  */
-export async function startTracing(settings: TracingSettings, role: string): Promise<Tracing> {
-  starting ??= boot(settings, role).then((r) => (running = r));
+export async function startTracing(settings: TracingSettings, role: string, logger: Logger): Promise<Tracing> {
+  starting ??= boot(settings, role, logger).then((r) => (running = r));
   const shared = await starting;
   shared.users += 1;
   let done = false;
@@ -65,15 +66,14 @@ export async function startTracing(settings: TracingSettings, role: string): Pro
   };
 }
 
-async function boot(settings: TracingSettings, role: string): Promise<Running> {
-  const [base, { OtlpJsonExporter }, { resourceFromAttributes }, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { BullMQOtel }] = await Promise.all([
-    import('@opentelemetry/sdk-trace-base'),
-    import('./otlp-exporter'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/context-async-hooks'),
-    import('@opentelemetry/core'),
-    import('bullmq-otel'),
-  ]);
+async function boot(settings: TracingSettings, role: string, logger: Logger): Promise<Running> {
+  // require, not import(): the compiled CommonJS and tsx (npm run dev) then load them alike.
+  const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { OtlpJsonExporter } = require('./otlp-exporter') as typeof import('./otlp-exporter');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { BullMQOtel } = require('bullmq-otel') as typeof import('bullmq-otel');
   const ratio = new base.TraceIdRatioBasedSampler(settings.ratio);
   const configured = {
     always_on: new base.AlwaysOnSampler(),
@@ -101,6 +101,10 @@ async function boot(settings: TracingSettings, role: string): Promise<Running> {
     sampler,
     spanProcessors: [new base.BatchSpanProcessor(exporter)],
   });
+  // The SDK's own complaints (an export the collector refused or never answered) go to our log.
+  const log = logger.child({ component: 'tracing' });
+  const quiet = () => undefined;
+  diag.setLogger({ error: (msg, ...args) => log.warn({ args: args.map(String) }, msg), warn: (msg, ...args) => log.warn({ args: args.map(String) }, msg), info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -111,11 +115,15 @@ async function boot(settings: TracingSettings, role: string): Promise<Running> {
     telemetry: new BullMQOtel({ tracerName: 'bullmq', version }),
     async stop() {
       restoreFetch();
-      // Flushes the batch processor: every finished span is exported before the process ends.
-      await provider.shutdown();
-      trace.disable();
-      propagation.disable();
-      context.disable();
+      try {
+        // Flushes the batch processor: every finished span is exported before the process ends.
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+        diag.disable();
+      }
     },
   };
 }

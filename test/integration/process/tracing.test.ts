@@ -1,6 +1,9 @@
+import { trace } from '@opentelemetry/api';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Writable } from 'node:stream';
 import nock from 'nock';
+import pino from 'pino';
 import { version } from '../../../package.json';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisKeys } from '../../../src/lib/keys';
@@ -142,5 +145,22 @@ describe('OpenTelemetry tracing', () => {
     // Both HTTP attempts sit under the one call's span: the 429 and the answer.
     const attempts = receiver.spans.filter((s) => s.parentSpanId === first.spanId).map((s) => s.attributes['http.response.status_code']);
     expect(attempts.sort()).toEqual([200, 429]);
+  });
+
+  it('keeps working when the collector is down: the failed export is logged, close() still resolves', async () => {
+    const down = await startOtlpReceiver();
+    await down.close(); // nobody listens on its port any more
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) }));
+    const bot = await startHarness({ config: serviceConfig(), env: { OTEL_EXPORTER_OTLP_ENDPOINT: down.url }, logger });
+    h = bot;
+    await postWebhook(bot.url, 'alert', { service: 'checkout', name: 'Errors', severity: 'critical', status: 'firing', startsAt: minutesAgo(1) });
+    await waitFor('alert card', () => bot.slack.postsTo('#checkout-alerts').length === 1);
+    await expect(bot.close()).resolves.toBeUndefined();
+    h = undefined;
+    expect(tracingActive()).toBe(false);
+    // …and the SDK is unregistered all the same: only the no-op API is left.
+    expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
+    expect(lines.join('')).toContain('ECONNREFUSED');
   });
 });

@@ -9,7 +9,6 @@ import { postWebhook } from '../../helpers/webhooks';
  * Every OpenTelemetry SDK module (and bullmq-otel) records here when something loads it. A `var` and
  * a function declaration: the hoisted jest.mock factories may run before this part of the file does.
  */
-
 var mockLoaded: string[] | undefined;
 function mockRecorded(name: string): unknown {
   (mockLoaded ??= []).push(name);

@@ -42,6 +42,7 @@ import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
+import { wireRecovery } from './wire-recovery';
 import { wireRemediation } from './wire-remediation';
 import { wireStatusPage } from './wire-status-page';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
@@ -132,12 +133,22 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
     refusals,
+    afterSuccess: (record) => recovery.watch.start(record),
   });
   const guard = wireGuard({
     ...wiring,
     repository,
     deploys,
     remediation: remediation.requests,
+  });
+  const recovery = wireRecovery({
+    ...wiring,
+    deploys,
+    contexts: remediation.contexts,
+    audit: remediation.audit,
+    samples: guard.samples,
+    escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
+    refusals,
   });
   const intake = wireIntake({
     ...wiring,
@@ -171,7 +182,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const offers = new RemediationOfferStore(redis, keys, config.retention);
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard, recoveryChecklist: recovery.steps };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -209,6 +220,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
+    workers.push(recovery.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
     workers.push(drills.startWorker());
@@ -254,6 +266,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        recovery.close(),
         statusPage.close(),
         drills.close(),
         oncall.close(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DIAGNOSIS_PATTERNS } from '../domain/correlation/model';
 import { drillTargetsSchema } from '../domain/drills/model';
+import { DEFAULT_RECOVERY_POLICY, recoveryPolicySchema } from '../domain/recovery/model';
 import { severityIdSchema, type SeverityId } from '../domain/incidents/model';
 import { durationSchema } from '../lib/duration';
 
@@ -132,5 +133,7 @@ export const policySchema = z.strictObject({
   drills: z
     .strictObject({ testEvery: durationSchema.default(90 * 86_400), targets: drillTargetsSchema })
     .default({ testEvery: 90 * 86_400_000, targets: { acknowledge: 5 * 60_000, mitigate: 15 * 60_000, resolve: 30 * 60_000 } }),
+  /** The recovery watch after a rollback or flag-off, and the post-rollback checklist's reminders. */
+  recovery: recoveryPolicySchema.default(DEFAULT_RECOVERY_POLICY),
 });
 export type Policy = z.output<typeof policySchema>;

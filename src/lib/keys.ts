@@ -119,6 +119,12 @@ export function redisKeys(prefix = 'fb') {
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
 
+    // recovery watch after a rollback or flag-off (one watch per action run)
+    /** One side effect of a watch (a result posted, the escalation) or a value kept once (a check's verdict). */
+    recoveryStep: (watch: string, step: string) => k('recovery', keyPart(watch), 'step', keyPart(step)),
+    /** Post-rollback checklist items ticked. */
+    recoveryChecklist: (watch: string) => k('recovery', keyPart(watch), 'checklist'),
+
     // public status page
     /** What the public sees of one incident (only what people published). */
     statusIncident: (incidentId: string) => k('status', 'incident', keyPart(incidentId)),

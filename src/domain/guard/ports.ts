@@ -103,7 +103,8 @@ export interface GuardLogger {
 
 /** Samples pushed to POST /webhooks/metrics by teams without Prometheus. */
 export interface MetricSample {
-  signal: Signal;
+  /** A guard signal, or throughput (requests/s) for the recovery watch. */
+  signal: Signal | 'throughput';
   value: number;
   /** ms */
   at: number;

@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   statusPage: 'status-page',
   /** "Runbook due for a test" reminders, one delayed job per runbook test (`drill-due-<runbook>-<at>`). */
   drillReminders: 'drill-reminders',
+  /** Recovery checks and post-rollback checklist reminders after a rollback or flag-off (`rcv-<action>-<check>`). */
+  recovery: 'recovery',
   /** On-call handoffs (`handoff-<rotation>-<ms>`) and PagerDuty events (`pd-<incident>-<action>-<occurrence>`). */
   oncall: 'oncall',
 } as const;

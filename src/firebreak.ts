@@ -21,6 +21,11 @@ import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
+import { startTracing } from './lib/tracing';
+import { tracingSettings } from './config/tracing';
+import { traceRequests } from './inbound/http/tracing';
+import { observeListenerClients } from './inbound/slack/observe-clients';
+import { traceSlackClient } from './outbound/slack/tracing';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
@@ -97,6 +102,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
+  // Off unless an OTLP endpoint is configured; started first, so every client built below is traced.
+  const tracingWanted = tracingSettings(env);
+  const tracing = tracingWanted ? await startTracing(tracingWanted, env.FIREBREAK_ROLE, logger) : undefined;
+  if (tracingWanted) logger.info({ url: tracingWanted.url, sampler: tracingWanted.sampler }, 'tracing on: spans go to the OTLP endpoint');
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
@@ -167,6 +176,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   ];
   let draining = false;
   const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
+  if (tracing) httpApp.use(traceRequests());
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
@@ -196,7 +206,12 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   }
   finishHttpApp(httpApp, logger);
 
-  instrumentSlackClient(client, metrics);
+  const observeSlackClient = (c: WebClient) => {
+    instrumentSlackClient(c, metrics);
+    if (tracing) traceSlackClient(c);
+  };
+  observeSlackClient(client);
+  slack?.use(observeListenerClients({ observe: observeSlackClient, already: [client], tracing: tracing !== undefined }));
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
@@ -267,6 +282,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         if (redisUp) await connection.quit().catch(() => connection.disconnect());
         else connection.disconnect();
       }
+      // Last: the spans of everything above are exported before the process ends.
+      await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not export the last spans'));
     },
   };
   return firebreak;

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { jobTelemetry } from '../../lib/tracing';
 
 /** Every BullMQ queue Firebreak uses. */
 export const QUEUE_NAMES = {
@@ -40,7 +41,13 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
  * Every worker's options start here. After a lost Redis connection BullMQ waits `runRetryDelay`
  * (15 s by default) before trying again; a second is plenty and lets a shutdown finish promptly.
  */
-export const WORKER_DEFAULTS = { runRetryDelay: 1000 } as const;
+export const WORKER_DEFAULTS = {
+  runRetryDelay: 1000,
+  /** bullmq-otel while tracing runs (read as each worker spreads these options), else none. */
+  get telemetry() {
+    return jobTelemetry();
+  },
+} as const;
 
 export interface QueueSettings {
   /** For workers: retries forever (maxRetriesPerRequest: null), as BullMQ requires. */
@@ -51,7 +58,7 @@ export interface QueueSettings {
 }
 
 export function createQueue(name: QueueName, settings: QueueSettings): Queue {
-  const queue = new Queue(name, { connection: settings.producer ?? settings.connection, prefix: settings.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queue = new Queue(name, { connection: settings.producer ?? settings.connection, prefix: settings.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, telemetry: jobTelemetry() });
   // Connection errors are reported by the connection's own listener; without this BullMQ prints them raw.
   queue.on('error', () => undefined);
   return queue;

@@ -2,14 +2,14 @@ import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { recoveryJobSchema, type RecoveryJob } from '../../domain/recovery/model';
 import type { FireOutcome } from '../../domain/recovery/service';
-import { QUEUE_NAMES, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
+import { QUEUE_NAMES, queuePrefix, WORKER_DEFAULTS } from '../../outbound/jobs/queues';
 
 export interface RecoveryJobHandler {
   fire(job: RecoveryJob): Promise<FireOutcome>;
 }
 
 /** Runs due recovery checks and checklist reminders: parse the job, hand it to the watch. */
-export function startRecoveryWorker(options: { connection: ConnectionOptions; prefix: string; watch: RecoveryJobHandler; logger: Logger; concurrency?: number }): Worker {
+export function startRecoveryWorker(options: { connection: ConnectionOptions; prefix: string; hashTags?: boolean; watch: RecoveryJobHandler; logger: Logger; concurrency?: number }): Worker {
   const { logger } = options;
   const worker = new Worker(
     QUEUE_NAMES.recovery,
@@ -20,7 +20,7 @@ export function startRecoveryWorker(options: { connection: ConnectionOptions; pr
       if (outcome !== 'posted') logger.debug({ jobId: job.id, outcome }, 'recovery job did nothing');
       return outcome;
     },
-    { ...WORKER_DEFAULTS, connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 16 },
+    { ...WORKER_DEFAULTS, connection: options.connection, prefix: queuePrefix(QUEUE_NAMES.recovery, options), concurrency: options.concurrency ?? 16 },
   );
   worker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'recovery job failed'));
   worker.on('error', (error) => logger.error({ err: error }, 'recovery worker error'));

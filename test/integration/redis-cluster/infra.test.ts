@@ -13,6 +13,7 @@ describe('a real Redis Cluster (3 masters, 3 replicas)', () => {
   beforeAll(async () => {
     cluster = await startRedisCluster({ masters: 3, replicas: 1, nodeTimeoutMs: 1000 });
     client = connectRedis(cluster.target, 'commands') as Cluster;
+    client.on('error', () => undefined);
   }, 60_000);
 
   afterAll(async () => {
@@ -58,6 +59,7 @@ describe('a real Sentinel set (master, replica, one Sentinel)', () => {
   beforeAll(async () => {
     sentinel = await startRedisSentinel();
     client = connectRedis(sentinel.target, 'commands') as Redis;
+    client.on('error', () => undefined); // while the master is down: reconnecting, expected
   }, 60_000);
 
   afterAll(async () => {

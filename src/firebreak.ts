@@ -21,6 +21,11 @@ import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
 import { connectRedis, type RedisClient, type RedisTarget } from './lib/redis-connection';
 import { createMetrics } from './lib/metrics';
+import { startTracing } from './lib/tracing';
+import { tracingSettings } from './config/tracing';
+import { traceRequests } from './inbound/http/tracing';
+import { observeListenerClients } from './inbound/slack/observe-clients';
+import { traceSlackClient } from './outbound/slack/tracing';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
@@ -32,6 +37,7 @@ import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireAnnouncements } from './wire-announcements';
 import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
@@ -98,6 +104,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
+  // Off unless an OTLP endpoint is configured; started first, so every client built below is traced.
+  const tracingWanted = tracingSettings(env);
+  const tracing = tracingWanted ? await startTracing(tracingWanted, env.FIREBREAK_ROLE, logger) : undefined;
+  if (tracingWanted) logger.info({ url: tracingWanted.url, sampler: tracingWanted.sampler }, 'tracing on: spans go to the OTLP endpoint');
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
   const target: RedisTarget = options.redisTarget ?? { kind: 'single', url: options.redisUrl ?? '' };
@@ -118,9 +128,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const wiring: Wiring = { redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client };
   const oncall = wireOncall({ ...wiring, env, refusals });
   const escalation = wireEscalation({ ...wiring, oncall, refusals });
+  const announcements = wireAnnouncements({ ...wiring, deploys, members: oncall.members, refusals });
   const remediation = wireRemediation({
     ...wiring,
-    deploys,
+    deploys: announcements.history(deploys),
     alerts,
     openIncidentFor: (service) => repository.openForService(service),
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
@@ -134,6 +145,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     repository,
     deploys,
     remediation: remediation.requests,
+    listener: announcements.listener,
   });
   const recovery = wireRecovery({
     ...wiring,
@@ -149,7 +161,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     deploys,
     alerts,
     repository,
-    watcher: guard.guard,
+    watcher: announcements.watcher(guard.guard),
     refusals,
   });
 
@@ -167,6 +179,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   ];
   let draining = false;
   const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
+  if (tracing) httpApp.use(traceRequests());
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
@@ -196,7 +209,12 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   }
   finishHttpApp(httpApp, logger);
 
-  instrumentSlackClient(client, metrics);
+  const observeSlackClient = (c: WebClient) => {
+    instrumentSlackClient(c, metrics);
+    if (tracing) traceSlackClient(c);
+  };
+  observeSlackClient(client);
+  slack?.use(observeListenerClients({ observe: observeSlackClient, already: [client], tracing: tracing !== undefined }));
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix, hashTags: queueSettings.hashTags });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
@@ -208,6 +226,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
+    workers.push(announcements.startWorker());
     workers.push(recovery.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
@@ -254,6 +273,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        announcements.close(),
         recovery.close(),
         statusPage.close(),
         drills.close(),
@@ -265,6 +285,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         if (redisUp) await connection.quit().catch(() => connection.disconnect());
         else connection.disconnect();
       }
+      // Last: the spans of everything above are exported before the process ends.
+      await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not export the last spans'));
     },
   };
   return firebreak;

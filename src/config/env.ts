@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
 import { checkRedisEnv } from './redis';
+import { tracingEnvShape } from './tracing';
 
 const optionalText = z
   .string()
@@ -43,6 +44,8 @@ export const envSchema = z.object({
   /** API integration key for `opsgenie:<schedule name>` targets. */
   OPSGENIE_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry tracing (off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set): src/config/tracing.ts. */
+  ...tracingEnvShape,
 }).superRefine(checkRedisEnv);
 
 export type Env = z.infer<typeof envSchema>;

@@ -84,6 +84,9 @@ export function redisKeys(prefix = 'fb') {
     deployDedupeFor: (service: string, environment: string) => svc(service, 'deploy-dedupe', keyPart(environment)),
     /** The environments a service was deployed to, for questions that span them all. */
     deployEnvironments: (service: string) => svc(service, 'deploy-environments'),
+    /** Where a deploy's announcement was posted ({channel, ts}), and the steps of its announcements. */
+    deployAnnouncement: (deployId: string) => k('deploy-announcement', keyPart(deployId)),
+    deployAnnouncementStep: (deployId: string, step: string) => k('deploy-announcement', keyPart(deployId), 'step', keyPart(step)),
     alert: (fingerprint: string) => k('alert', keyPart(fingerprint)),
     alertsByService: (service: string) => svc(service, 'alerts'),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */

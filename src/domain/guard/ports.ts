@@ -34,6 +34,8 @@ export interface SignalSource {
   observe(window: GuardWindow, signals: Signal[], now: number, from: number): Promise<Partial<Record<Signal, Observation[]>>>;
   /** p95 latency over the 30 minutes before the deploy. */
   baseline(window: GuardWindow): Promise<BaselineReading>;
+  /** The error rate over the 30 minutes before the deploy (bounds relative to it: a canary's). */
+  errorRateBaseline?(window: GuardWindow): Promise<BaselineReading>;
 }
 
 export interface GuardCatalog {

@@ -23,6 +23,7 @@ import { modalField, pressPublish, publishButtons, startCustomerFacing, submitPu
 
 const CONFIG = `
 announcements: "#incidents"
+deployAnnouncements: "#deploys"
 services:
   checkout:
     channel: "#checkout-alerts"

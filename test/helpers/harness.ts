@@ -84,6 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workers: options.workers,
   });
   const redis: RedisClient = options.redisTarget ? connectRedis(options.redisTarget, 'commands') : new Redis(options.redisUrl ?? redisUrl());
+  // On a cluster or Sentinel a failover test kills nodes: reconnecting is expected, not worth printing.
+  if (options.redisTarget) redis.on('error', () => undefined);
   return {
     app,
     url: app.url,

@@ -17,6 +17,8 @@ export interface RedisClusterHandle {
   masterOf(slot: number): Promise<number>;
   /** The port of the replica of the master at `port` (one replica each with `replicas: 1`). */
   replicaOf(port: number): Promise<number>;
+  /** Until the replica of every master has everything the master has (replication is asynchronous). */
+  waitReplicated(timeoutMs?: number): Promise<void>;
   /** Until every live node says cluster_state:ok and agrees on the masters. */
   waitHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -106,6 +108,16 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<R
       const replica = all.find((n) => n.masterId === master.id && !n.flags.includes('fail'));
       if (!replica) throw new Error(`the master on ${port} has no replica`);
       return replica.port;
+    },
+    async waitReplicated(timeoutMs = 10_000) {
+      const ports = (await handle.masters()).map((m) => m.port);
+      await waitUntil('every replica caught up with its master', async () => {
+        const states = await Promise.all(ports.map((port) => info(port, 'replication')));
+        return states.every((state) => {
+          const offsets = Object.entries(state).filter(([k]) => /^slave\d+$/.test(k)).map(([, v]) => Number(/offset=(\d+)/.exec(v)?.[1]));
+          return offsets.length > 0 && offsets.every((o) => o === Number(state.master_repl_offset));
+        });
+      }, timeoutMs);
     },
     async waitHealthy(timeoutMs = 20_000) {
       await waitUntil('the cluster is ok on every live node', async () => {

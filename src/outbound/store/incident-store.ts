@@ -102,20 +102,27 @@ export class RedisIncidentStore implements IncidentRepository {
   async openForService(service: string): Promise<Incident | undefined> {
     const id = await this.redis.hget(this.keys.incidentOpenForService(), service);
     const incident = id ? await this.get(id) : undefined;
-    // The index follows the document a moment later: trust the document.
-    return incident?.status === 'open' && incident.service === service ? incident : undefined;
+    // The index follows the document a moment later: trust the document, and bring the index up to
+    // it (a replica that stopped between the two steps left it behind).
+    if (incident?.status === 'open' && incident.service === service) return incident;
+    if (incident) await this.index(incident);
+    return undefined;
   }
 
   async list({ status = 'open', limit = 20 }: { status?: 'open' | 'resolved' | 'all'; limit?: number }): Promise<Incident[]> {
     const index = status === 'open' ? this.keys.incidentsOpen() : this.keys.incidentsAll();
     const found: Incident[] = [];
+    const behind: Incident[] = [];
     // Newest first; for "resolved" skip open ones until the page is full.
     for (let offset = 0; found.length < limit; offset += limit) {
       const ids = await this.redis.zrevrange(index, offset, offset + limit - 1);
       if (ids.length === 0) break;
       const incidents = await this.getMany(ids);
       found.push(...incidents.filter((i) => status === 'all' || i.status === status));
+      if (status === 'open') behind.push(...incidents.filter((i) => i.status !== 'open'));
     }
+    // Open-index entries whose document moved on: the index step their change left undone.
+    for (const incident of behind) await this.index(incident);
     return found.slice(0, limit);
   }
 

@@ -80,12 +80,20 @@ test('indexes follow the newest revision whatever order replicas index in', asyn
   expect((await store.openForService('checkout'))?.id).toBe(incident.id);
 });
 
-test('an index entry behind its document is not taken for an open incident', async () => {
+test('an index entry behind its document is not taken for an open incident, and reading repairs it', async () => {
   const { incident } = await service.start(input('r1'));
-  // The document resolved, its index step not yet run (the replica stopped between the two).
-  const raw = JSON.parse((await redis.get(keys.incident(incident.id)))!) as Record<string, unknown>;
-  await redis.set(keys.incident(incident.id), JSON.stringify({ ...raw, status: 'resolved', revision: 1 }));
+  const other = (await service.start(input('r2', 'payments'))).incident;
+  // Both documents resolved, their index steps not yet run (the replica stopped between the two).
+  for (const id of [incident.id, other.id]) {
+    const raw = JSON.parse((await redis.get(keys.incident(id)))!) as Record<string, unknown>;
+    await redis.set(keys.incident(id), JSON.stringify({ ...raw, status: 'resolved', revision: 1 }));
+  }
   expect(await redis.hget(keys.incidentOpenForService(), 'checkout')).toBe(incident.id);
   expect(await store.openForService('checkout')).toBeUndefined();
+  // Reading repaired the index: the step the stopped replica left undone is done.
+  expect(await redis.hget(keys.incidentOpenForService(), 'checkout')).toBeNull();
+  expect(await redis.zrange(keys.incidentsOpen(), 0, -1)).toEqual([other.id]);
   expect(await store.list({ status: 'open' })).toEqual([]);
+  expect(await redis.zcard(keys.incidentsOpen())).toBe(0);
+  expect(await redis.hget(keys.incidentOpenForService(), 'payments')).toBeNull();
 });

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { AlertBatch, PendingAlerts } from '../../domain/intake/digest-ports';
 import { keySafe, type RedisKeys } from '../../lib/keys';
 
@@ -12,6 +12,18 @@ export const DIGEST_LOCK_MS = 5000;
 export const DIGEST_STEP_LEASE_MS = 15_000;
 
 export const digestJobId = (service: string) => `digest-${keySafe(service)}`;
+
+/**
+ * Changed alerts wait for the service's digest; true when no digest job was waiting for them (the
+ * caller adds one). KEYS: pending, digest-queued flag. ARGV: flag lifetime ms, fingerprint…
+ */
+const MARK = `
+for i = 2, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
+return redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) and 1 or 0
+`;
+
+/** A flag left by a process that died before adding its job stops saving that job after this (the sweeper nudges meanwhile). */
+const QUEUED_FLAG_MS = 60_000;
 
 /**
  * The batch a crashed attempt left, else the waiting alerts as a new batch (numbered per service).
@@ -55,15 +67,31 @@ export class BullAlertDigestScheduler implements PendingAlerts {
     private readonly queue: Queue,
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    redis.defineCommand('firebreakMarkAlerts', { numberOfKeys: 2, lua: MARK });
+  }
 
+  /**
+   * The fingerprints wait (stored before the webhook is answered); a job is added only when none
+   * is waiting to start for the service, so a burst of requests costs one job, not one each.
+   */
   async schedule(service: string, fingerprints: string[]): Promise<void> {
-    await this.redis
-      .multi()
-      .sadd(this.keys.alertsPending(service), ...fingerprints)
-      .sadd(this.keys.alertsPendingServices(), service)
-      .exec();
-    await this.nudge(service);
+    const { keys } = this;
+    const pipeline = this.redis.pipeline().sadd(keys.alertsPendingServices(), service) as ChainableCommander & { firebreakMarkAlerts(...args: (string | number)[]): unknown };
+    pipeline.firebreakMarkAlerts(keys.alertsPending(service), keys.alertsDigestQueued(service), QUEUED_FLAG_MS, ...fingerprints);
+    const replies = await pipeline.exec();
+    for (const [error] of replies ?? []) if (error) throw error;
+    if (replies?.[1]?.[1] === 1) await this.nudge(service);
+  }
+
+  /** A digest job starts draining: alerts marked from now on need another job. */
+  async starting(service: string): Promise<void> {
+    await this.redis.del(this.keys.alertsDigestQueued(service));
+  }
+
+  /** Alerts were marked since `starting` and their job could not be added while this one ran. */
+  async markedSince(service: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.alertsDigestQueued(service))) === 1;
   }
 
   /** Make sure a digest job for the service is waiting (a no-op when one already is). */

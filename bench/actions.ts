@@ -250,6 +250,20 @@ export async function run(): Promise<void> {
     const toExecutor = measured.filter((c) => arrivals.has(c.actionId)).map((c) => arrivals.get(c.actionId)! - sentAt.get(c.actionId)!);
     const finished = () => announced(measured);
     await settle(measured);
+    // Where click → executor goes: the ack path up to the stored request, the queue until a worker
+    // starts the job, then the job up to the call.
+    const records = await Promise.all(measured.map((c) => store.get(c.actionId)));
+    const stages = { requested: [] as number[], started: [] as number[], called: [] as number[] };
+    measured.forEach((c, i) => {
+      const record = records[i];
+      const arrived = arrivals.get(c.actionId);
+      if (!record?.progress.startedAt || arrived === undefined) return;
+      const requested = Date.parse(record.spec.requestedAt);
+      const started = Date.parse(record.progress.startedAt);
+      stages.requested.push(requested - sentAt.get(c.actionId)!);
+      stages.started.push(started - requested);
+      stages.called.push(arrived - started);
+    });
 
     const rows = [
       ['', 'p50', 'p99', 'max'],
@@ -257,6 +271,9 @@ export async function run(): Promise<void> {
       ['Firebreak ack (Rollback click)', ms(percentile(acks, 50)), ms(percentile(acks, 99)), ms(Math.max(...acks))],
       ['ratio Firebreak / bare', `${(percentile(acks, 50) / percentile(bareAcks, 50)).toFixed(2)}x`, `${(percentile(acks, 99) / percentile(bareAcks, 99)).toFixed(2)}x`, ''],
       ['click → executor call', ms(percentile(toExecutor, 50)), ms(percentile(toExecutor, 99)), ms(Math.max(...toExecutor))],
+      ['  click → request stored', ms(percentile(stages.requested, 50)), ms(percentile(stages.requested, 99)), ms(Math.max(...stages.requested))],
+      ['  stored → job started', ms(percentile(stages.started, 50)), ms(percentile(stages.started, 99)), ms(Math.max(...stages.started))],
+      ['  job started → executor call', ms(percentile(stages.called, 50)), ms(percentile(stages.called, 99)), ms(Math.max(...stages.called))],
     ];
     console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks; ${SPLIT ? 'web-only Firebreak + a worker process' : 'web and workers in one process'})`);
     for (const row of rows) console.log(`  ${row[0]!.padEnd(32)} ${row.slice(1).map((cell) => cell!.padStart(10)).join(' ')}`);

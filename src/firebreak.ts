@@ -97,7 +97,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const metrics = createMetrics();
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // Auto-pipelining: commands issued in one tick (by many requests) go to Redis in one write.
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
   const bullConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   producerConnection.on('error', () => undefined);

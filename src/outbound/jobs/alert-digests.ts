@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AlertBatch, PendingAlerts } from '../../domain/intake/digest-ports';
 import { keySafe, type RedisKeys } from '../../lib/keys';
 
@@ -77,11 +77,12 @@ export class BullAlertDigestScheduler implements PendingAlerts {
    */
   async schedule(service: string, fingerprints: string[]): Promise<void> {
     const { keys } = this;
-    const pipeline = this.redis.pipeline().sadd(keys.alertsPendingServices(), service) as ChainableCommander & { firebreakMarkAlerts(...args: (string | number)[]): unknown };
-    pipeline.firebreakMarkAlerts(keys.alertsPending(service), keys.alertsDigestQueued(service), QUEUED_FLAG_MS, ...fingerprints);
-    const replies = await pipeline.exec();
-    for (const [error] of replies ?? []) if (error) throw error;
-    if (replies?.[1]?.[1] === 1) await this.nudge(service);
+    const redis = this.redis as Redis & { firebreakMarkAlerts(...args: (string | number)[]): Promise<number> };
+    const [, added] = await Promise.all([
+      redis.sadd(keys.alertsPendingServices(), service),
+      redis.firebreakMarkAlerts(keys.alertsPending(service), keys.alertsDigestQueued(service), QUEUED_FLAG_MS, ...fingerprints),
+    ]);
+    if (added === 1) await this.nudge(service);
   }
 
   /** A digest job starts draining: alerts marked from now on need another job. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
 import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
 import type { RedisKeys } from '../../lib/keys';
@@ -90,30 +90,25 @@ export class RedisAlertStore implements AlertTracker {
 
   /**
    * One round trip for a whole webhook body: each alert's script, then one index update per
-   * service (the index is written for repeats too, so a retried request repairs it).
+   * service (the index is written for repeats too, so a retried request repairs it). Sent as
+   * single commands, so a connection with auto-pipelining joins them with other requests' into one
+   * write.
    */
   async recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]> {
     if (alerts.length === 0) return [];
-    const pipeline = this.redis.pipeline() as ChainableCommander & {
-      firebreakRecordAlert(...args: (string | number)[]): unknown;
-      firebreakIndexAlerts(...args: (string | number)[]): unknown;
-    };
     const byService = new Map<string, string[]>();
     const retention = this.retentionMs;
-    for (const alert of alerts) {
-      pipeline.firebreakRecordAlert(this.keys.alert(keyPart(alert.fingerprint)), JSON.stringify(alert), alert.status, nowMs, Date.parse(alert.startsAt), retention);
+    const replies = alerts.map((alert) => {
       const fingerprints = byService.get(alert.service);
       if (fingerprints) fingerprints.push(alert.fingerprint);
       else byService.set(alert.service, [alert.fingerprint]);
-    }
-    for (const [service, fingerprints] of byService) pipeline.firebreakIndexAlerts(this.keys.alertsByService(service), nowMs, retention, nowMs - retention, ...fingerprints);
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    return alerts.map((alert, index) => {
-      const [, reply] = replies[index] ?? [new Error('no reply from Redis')];
-      if (!reply) throw new Error('no reply from Redis');
-      return toResult(alert.fingerprint, reply as RecordReply);
+      return this.redis.firebreakRecordAlert(this.keys.alert(keyPart(alert.fingerprint)), JSON.stringify(alert), alert.status, nowMs, Date.parse(alert.startsAt), retention);
     });
+    const indexed = [...byService].map(([service, fingerprints]) =>
+      this.redis.firebreakIndexAlerts(this.keys.alertsByService(service), nowMs, retention, nowMs - retention, ...fingerprints),
+    );
+    const [recorded] = await Promise.all([Promise.all(replies), Promise.all(indexed)]);
+    return recorded.map((reply, index) => toResult(alerts[index]!.fingerprint, reply));
   }
 
   async get(fingerprint: string): Promise<AlertState | undefined> {

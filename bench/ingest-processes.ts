@@ -19,6 +19,8 @@ const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '64';
 const TOKEN = 'bench-token';
 /** The entry point measured (BENCH_MAIN, e.g. another build's dist/main.js to compare with). */
 const MAIN = process.env.BENCH_MAIN ?? 'dist/main.js';
+/** Extra node flags for the Firebreak processes (BENCH_NODE_FLAGS='--max-semi-space-size=32'). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** Which layouts to run (BENCH_LAYOUTS=web,all). */
 const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'web,all').split(',');
 
@@ -184,10 +186,10 @@ export async function runOutOfProcess(redisUrl: string): Promise<void> {
   for (const layout of layouts) {
     const prefix = `benchp${Date.now()}`;
     const port = await freePort();
-    const main = start([...profile, MAIN], firebreakEnv(layout[0], port, prefix));
+    const main = start([...NODE_FLAGS, ...profile, MAIN], firebreakEnv(layout[0], port, prefix));
     const helpers = layout.slice(1).map(async (role) => {
       const p = await freePort();
-      const child = start([MAIN], firebreakEnv(role, p, prefix));
+      const child = start([...NODE_FLAGS, MAIN], firebreakEnv(role, p, prefix));
       await ready(p, '/readyz', child);
       return child;
     });

@@ -21,6 +21,11 @@ import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
 import { redisKeys } from './lib/keys';
 import { createMetrics } from './lib/metrics';
+import { startTracing } from './lib/tracing';
+import { tracingSettings } from './config/tracing';
+import { traceRequests } from './inbound/http/tracing';
+import { observeListenerClients } from './inbound/slack/observe-clients';
+import { traceSlackClient } from './outbound/slack/tracing';
 import { BullIncidentEventBus } from './outbound/jobs/incident-event-bus';
 import { createQueue, QUEUE_NAMES } from './outbound/jobs/queues';
 import { instrumentSlackClient, instrumentWorker, watchQueueDepth } from './outbound/instrumentation';
@@ -32,11 +37,13 @@ import { RedisSteps } from './outbound/store/steps';
 import { RedisAlertStore } from './outbound/store/alert-store';
 import { RedisDeployStore } from './outbound/store/deploy-store';
 import { RedisIncidentStore } from './outbound/store/incident-store';
+import { wireAnnouncements } from './wire-announcements';
 import { wireDrills } from './wire-drills';
 import { wireEscalation } from './wire-escalation';
 import { wireGuard } from './wire-guard';
 import { wireIntake } from './wire-intake';
 import { wireOncall } from './wire-oncall';
+import { wireRecovery } from './wire-recovery';
 import { wireRemediation } from './wire-remediation';
 import { wireStatusPage } from './wire-status-page';
 import { RemediationOfferStore } from './outbound/store/remediation-offers';
@@ -95,6 +102,10 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const serveTraffic = env.FIREBREAK_ROLE !== 'worker';
   const keys = redisKeys(env.FIREBREAK_REDIS_PREFIX);
   const metrics = createMetrics();
+  // Off unless an OTLP endpoint is configured; started first, so every client built below is traced.
+  const tracingWanted = tracingSettings(env);
+  const tracing = tracingWanted ? await startTracing(tracingWanted, env.FIREBREAK_ROLE, logger) : undefined;
+  if (tracingWanted) logger.info({ url: tracingWanted.url, sampler: tracingWanted.sampler }, 'tracing on: spans go to the OTLP endpoint');
 
   // Commands fail fast when Redis is down (webhooks answer 503); BullMQ needs retries forever.
   // Auto-pipelining: commands issued in one tick (by many requests) go to Redis in one write.
@@ -115,28 +126,40 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   const wiring: Wiring = { redis, keys, queueSettings, incidents, config, content, clock, logger, client: () => client };
   const oncall = wireOncall({ ...wiring, env, refusals });
   const escalation = wireEscalation({ ...wiring, oncall, refusals });
+  const announcements = wireAnnouncements({ ...wiring, deploys, members: oncall.members, refusals });
   const remediation = wireRemediation({
     ...wiring,
-    deploys,
+    deploys: announcements.history(deploys),
     alerts,
     openIncidentFor: (service) => repository.openForService(service),
     escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
     describeGuard: (deployId) => guard.guard.describe(deployId),
     oncallMembers: oncall.members,
     refusals,
+    afterSuccess: (record) => recovery.watch.start(record),
   });
   const guard = wireGuard({
     ...wiring,
     repository,
     deploys,
     remediation: remediation.requests,
+    listener: announcements.listener,
+  });
+  const recovery = wireRecovery({
+    ...wiring,
+    deploys,
+    contexts: remediation.contexts,
+    audit: remediation.audit,
+    samples: guard.samples,
+    escalateNow: (incidentId, by) => escalation.service.escalateNow(incidentId, by),
+    refusals,
   });
   const intake = wireIntake({
     ...wiring,
     deploys,
     alerts,
     repository,
-    watcher: guard.guard,
+    watcher: announcements.watcher(guard.guard),
     refusals,
   });
 
@@ -154,6 +177,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   ];
   let draining = false;
   const httpApp = createHttpApp({ metrics, readiness, logger, draining: () => draining });
+  if (tracing) httpApp.use(traceRequests());
 
   const missing = missingSlackVariables(env);
   let slack: App | undefined;
@@ -162,7 +186,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     const verdictFor = async (alert: Alert) => verdictSummary(await intake.verdict(alert));
     const offers = new RemediationOfferStore(redis, keys, config.retention);
     const runbookCard: SlackDeps['runbookCard'] = (runbook, incident) => buildRunbookCard(runbook, incident, runbookCards);
-    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard };
+    const deps: SlackDeps = { incidents, config, content, clock, logger, redis, keys, alerts, verdictFor, escalation: escalation.service, remediation: remediation.requests, oncall, drills: drills.drills, offers, statusPage: statusPage.service, runbookCard, recoveryChecklist: recovery.steps };
     slack = createSlackApp({ env, httpApp, deps, identity: options.slackIdentity });
     client = slack.client;
   } else {
@@ -183,7 +207,12 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
   }
   finishHttpApp(httpApp, logger);
 
-  instrumentSlackClient(client, metrics);
+  const observeSlackClient = (c: WebClient) => {
+    instrumentSlackClient(c, metrics);
+    if (tracing) traceSlackClient(c);
+  };
+  observeSlackClient(client);
+  slack?.use(observeListenerClients({ observe: observeSlackClient, already: [client], tracing: tracing !== undefined }));
   const closeQueueDepth = watchQueueDepth(metrics, { connection: producerConnection, prefix: keys.bullPrefix });
   if (runWorkers) {
     const directory = new SlackDirectory(client, redis, keys, oncall.members);
@@ -195,6 +224,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     workers.push(escalation.startWorker());
     workers.push(...remediation.startWorkers());
     workers.push(guard.startWorker());
+    workers.push(announcements.startWorker());
+    workers.push(recovery.startWorker());
     workers.push(await intake.startWorker());
     workers.push(await oncall.startWorker());
     workers.push(drills.startWorker());
@@ -240,6 +271,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         escalation.close(),
         remediation.close(),
         guard.close(),
+        announcements.close(),
+        recovery.close(),
         statusPage.close(),
         drills.close(),
         oncall.close(),
@@ -250,6 +283,8 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
         if (redisUp) await connection.quit().catch(() => connection.disconnect());
         else connection.disconnect();
       }
+      // Last: the spans of everything above are exported before the process ends.
+      await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not export the last spans'));
     },
   };
   return firebreak;

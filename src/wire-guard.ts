@@ -1,11 +1,13 @@
 import type { Worker } from 'bullmq';
 import type { ConfigFile } from './config/file';
-import { defaultBaselineQuery, defaultGuardQueries } from './config/guard';
+import { defaultBaselineQuery, defaultGuardQueries, type GuardConfig } from './config/guard';
 import type { Content } from './content';
-import { SIGNALS, type GuardSettings } from './domain/guard/model';
+import { DEPLOY_STRATEGIES, type DeployStrategy } from './domain/deploys/model';
+import { SIGNALS, type ActThresholds, type GuardSettings, type StrategyTriggers } from './domain/guard/model';
+import { resolveTriggers } from './domain/guard/triggers';
 import type { GuardCatalog, GuardIncidents, GuardRemediation, SignalSource } from './domain/guard/ports';
 import { GuardResponder } from './domain/guard/respond';
-import { DeployGuard } from './domain/guard/service';
+import { DeployGuard, type GuardWatchListener } from './domain/guard/service';
 import type { IncidentEvent } from './domain/incidents/events';
 import type { IncidentRepository } from './domain/incidents/ports';
 import type { DeployLookup } from './domain/remediation/action-ports';
@@ -37,6 +39,8 @@ export interface GuardWiringOptions extends Wiring {
   deploys: DeployLookup;
   remediation: GuardRemediation;
   fetch?: typeof fetch;
+  /** Told after each evaluation (deploy announcements). */
+  listener?: GuardWatchListener;
 }
 
 /** Part of the composition root: the guard's queue, store, signal sources, Slack side and worker. */
@@ -62,13 +66,13 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
   const responder = new GuardResponder({
     store,
     catalog,
-    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets, offers: new RemediationOfferStore(redis, keys, config.retention) }),
+    notifier: new SlackGuardNotifier({ client: options.client, rollbackTargets: content.policy.rollbackTargets, humanOnly: content.policy.rollbackTriggers.humanOnly, offers: new RemediationOfferStore(redis, keys, config.retention) }),
     remediation: options.remediation,
     incidents,
     deploys: options.deploys,
     logger,
   });
-  const guard = new DeployGuard({ store, catalog, scheduler: new BullGuardScheduler(queue, clock), responder, incidents, clock, logger });
+  const guard = new DeployGuard({ store, catalog, scheduler: new BullGuardScheduler(queue, clock), responder, incidents, clock, logger, listener: options.listener });
   return {
     guard,
     samples,
@@ -79,6 +83,15 @@ export function wireGuard(options: GuardWiringOptions): GuardWiring {
     },
     startWorker: () => startGuardWorker({ ...options.queueSettings, guard, logger }),
     close: () => queue.close(),
+  };
+}
+
+/** A service's `guard.errorRate` / `latencyP95` / `healthFailures` over policy.yaml's act numbers. */
+function withServiceOverrides(act: ActThresholds, guard: GuardConfig): ActThresholds {
+  return {
+    errorRate: { threshold: guard.errorRate?.threshold ?? act.errorRate.threshold, forMs: guard.errorRate?.for ?? act.errorRate.forMs },
+    latencyP95: { factor: guard.latencyP95?.factor ?? act.latencyP95.factor, forMs: guard.latencyP95?.for ?? act.latencyP95.forMs },
+    healthFailures: { threshold: guard.healthFailures?.threshold ?? act.healthFailures.threshold, forMs: guard.healthFailures?.for ?? act.healthFailures.forMs },
   };
 }
 
@@ -98,6 +111,16 @@ export function guardCatalog(config: ConfigFile, content: Content, sourceFor: (s
     const guard = service?.guard;
     if (!service || !guard || guard.mode === 'off') return undefined;
     const firstLevel = service.escalation?.[0]?.notify ?? [];
+    const environment = service.environment ?? config.environment;
+    // policy.yaml rollbackTriggers per strategy in the service's environment; the service's own numbers win for act.
+    const triggers = Object.fromEntries(
+      DEPLOY_STRATEGIES.map((strategy) => {
+        const { act, warn } = resolveTriggers(content.policy.rollbackTriggers, strategy, environment);
+        return [strategy, { act: withServiceOverrides(act, guard), warn }] satisfies [DeployStrategy, StrategyTriggers];
+      }),
+    );
+    const defaults = resolveTriggers(content.policy.rollbackTriggers, undefined, environment);
+    const act = withServiceOverrides(defaults.act, guard);
     return {
       mode: guard.mode,
       channel: service.channel,
@@ -106,12 +129,9 @@ export function guardCatalog(config: ConfigFile, content: Content, sourceFor: (s
       everyMs: Math.max(guard.every, 100),
       staleAfterMs: guard.staleAfter ?? Math.max(60_000, 3 * guard.every),
       signals: guard.signals ?? [...SIGNALS],
-      errorRate: { threshold: guard.errorRate?.threshold ?? policy.errorRate.threshold, forMs: guard.errorRate?.for ?? policy.errorRate.for },
-      latencyP95: { factor: guard.latencyP95?.factor ?? policy.latencyP95.factor, forMs: guard.latencyP95?.for ?? policy.latencyP95.for },
-      healthFailures: {
-        threshold: guard.healthFailures?.threshold ?? policy.healthFailures.threshold,
-        forMs: guard.healthFailures?.for ?? policy.healthFailures.for,
-      },
+      ...act,
+      triggers,
+      warn: defaults.warn,
       severity: guard.severity,
       sourceName: guard.prometheus ? `Prometheus ${guard.prometheus}` : 'pushed samples (POST /webhooks/metrics)',
       people: [...firstLevel, ...service.responders].filter((id) => /^[UW]/.test(id)),

@@ -7,6 +7,7 @@ import type { EscalateResult } from './domain/escalation/service';
 import { SYSTEM_ACTOR, type Incident } from './domain/incidents/model';
 import type { ContextInfo, ContextLookup, DeployLookup, Escalator, RemediationCatalog, ServiceRemediation } from './domain/remediation/action-ports';
 import { PermanentActionError } from './domain/remediation/errors';
+import type { ActionRecord } from './domain/remediation/model';
 import type { FlagProvider, RollbackExecutor } from './domain/remediation/ports';
 import { RemediationRequests } from './domain/remediation/requests';
 import { RemediationService } from './domain/remediation/service';
@@ -29,6 +30,8 @@ export interface RemediationWiring {
   /** The job side, for the worker. */
   service: RemediationService;
   audit: RemediationAuditLog;
+  /** What a context (incident, alert card, guard card) is about. */
+  contexts: ContextLookup;
   /** Incident event handler: Rollback / Disable flag offered in a new incident's thread. */
   offer: RemediationOffer;
   /** The remediation workers; only in processes that run workers. */
@@ -51,6 +54,8 @@ export interface RemediationWiringOptions extends Omit<Wiring, 'incidents'> {
   oncallMembers?: (target: string) => Promise<string[]>;
   /** Slack refusals for good of the offer in a new incident's thread: given up and reported. */
   refusals?: SlackRefusals;
+  /** A succeeded action, verified: the recovery watch starts. */
+  afterSuccess?: (record: ActionRecord) => Promise<void>;
 }
 
 /** Part of the composition root: the remediation queue, store, Slack thread, executors, and worker. */
@@ -73,11 +78,12 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     },
   };
   const requests = new RemediationRequests({ catalog, deploys: options.deploys, store, queue: new BullRemediationQueue(queue), audit, directory: groups, contexts, notifier, clock });
-  const service = new RemediationService({ catalog, store, notifier, audit, probe: new HttpHealthProbe(), contexts, clock, logger, escalator, history: options.deploys });
+  const service = new RemediationService({ catalog, store, notifier, audit, probe: new HttpHealthProbe(), contexts, clock, logger, escalator, history: options.deploys, afterSuccess: options.afterSuccess });
   return {
     requests,
     service,
     audit,
+    contexts,
     offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents, stepOptions: options.refusals?.incidentSteps }),
     startWorkers: (timing = {}) => startRemediationWorkers({ ...options.queueSettings, service, logger, ...timing }),
     close: () => queue.close(),

@@ -12,7 +12,11 @@ export const ESCALATION_ACTIONS = {
 export const ESCALATION_BLOCKS = {
   levelActions: 'escalation_level_actions',
   reminderActions: 'escalation_reminder_actions',
+  initialActions: 'incident_initial_actions',
 } as const;
+
+/** The template's level 3 trigger, as a button (escalation lines and the Initial message). */
+export const DATA_LOSS_BUTTON = 'Data loss risk';
 
 /**
  * What the escalation buttons carry: the incident, and the level and ladder (epoch) the message was

@@ -5,7 +5,7 @@ import type { Acknowledgement, EscalationLevel, EscalationReason, LevelNotice, P
 import type { AcknowledgeResult, EscalateResult } from '../domain/escalation/service';
 import type { Incident } from '../domain/incidents/model';
 import { humanDuration } from '../lib/human-duration';
-import { ESCALATION_ACTIONS, ESCALATION_BLOCKS, escalationButtonValue } from './escalation-ids';
+import { DATA_LOSS_BUTTON, ESCALATION_ACTIONS, ESCALATION_BLOCKS, escalationButtonValue } from './escalation-ids';
 import { utcTime, type RenderTemplate } from './incident-messages';
 import { channelLink, context, joinMd, md, mention, mentionTarget, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
@@ -25,8 +25,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return { type: 'button' as const, text: plain(text), action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
-/** The template's level 3 trigger, as a button in the incident channel. */
-export const DATA_LOSS_BUTTON = 'Data loss risk';
+export { DATA_LOSS_BUTTON };
 
 function levelButtons(notice: LevelNotice, withJoin: boolean): KnownBlock {
   const value = escalationButtonValue({ incidentId: notice.incident.id, level: notice.level.level, epoch: notice.epoch });

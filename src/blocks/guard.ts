@@ -28,7 +28,7 @@ const evidence = (view: GuardView) => joinMd(view.breaches.map((b) => md`• ${b
 const watching = (window: GuardWindow, mode: string) => md`Firebreak deploy guard · ${mode} · watching until ${utcClock(window.endsAt)}`;
 
 /** `propose`: the evidence and **Rollback to <previous>** (context kind `guard`), or why there is no button. */
-export function guardProposalMessage(view: GuardView, offer: RollbackOffer, rollbackTargets: Record<string, number>): SlackMessage {
+export function guardProposalMessage(view: GuardView, offer: RollbackOffer, rollbackTargets: Record<string, number>, humanOnly: readonly string[] = []): SlackMessage {
   const { window, deploy } = view;
   const to = window.previousVersion ? md` — roll back to *${window.previousVersion}*?` : EMPTY;
   const text = md`:warning: *Deploy guard: ${window.service} ${window.version} is unhealthy*${to}\n${deployLine(view)}\n${evidence(view)}`;
@@ -41,6 +41,8 @@ export function guardProposalMessage(view: GuardView, offer: RollbackOffer, roll
   if (buttons) extra.push(buttons);
   else if (offer.kind === 'superseded') extra.push(section(md`:fast_forward: *This proposal no longer applies:* ${offer.because}; the guard watches the newer deploy now. No Rollback button.`));
   else extra.push(section(md`:no_entry_sign: No Rollback button: ${offer.kind === 'unavailable' ? offer.reason : 'nothing to roll back to'}. Roll back by hand.`));
+  // policy.yaml rollbackTriggers.humanOnly: what no metric shows, for the person deciding.
+  if (humanOnly.length > 0) extra.push(context(md`:bust_in_silhouette: Whatever the metrics say, roll back at once if ${humanOnly.join(' · ')}.`));
   extra.push(context(watching(window, 'propose')));
   return message(text, extra);
 }

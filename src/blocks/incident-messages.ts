@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { format, formatDistanceStrict } from 'date-fns';
 import { UTCDate } from '@date-fns/utc';
 import type { Incident, IncidentResolution, IncidentUpdate, TimelineEntry } from '../domain/incidents/model';
+import { DATA_LOSS_BUTTON, ESCALATION_ACTIONS, ESCALATION_BLOCKS, escalationButtonValue } from './escalation-ids';
 import { INCIDENT_ACTIONS, INCIDENT_BLOCKS } from './ids';
 import type { SeverityDefinition } from './incident-modals';
 import { channelLink, context, joinMd, md, mention, Mrkdwn, section, slackMessage, truncate, truncateMd, type SlackMessage } from './text';
@@ -32,7 +33,14 @@ export function initialMessage(incident: Incident, render: RenderTemplate, sever
     etaMinutes,
     suspect: incident.origin?.verdict || undefined,
   });
-  return message(text, [context(md`${incident.id} · opened ${utcTime(incident.createdAt)} by ${mention(incident.reporterId)}`)]);
+  // Data loss risk from the first minute (the template's level 3, at once): the same action, check and
+  // recorded steps as on the escalation lines; level 1 lets the commander, level-1 people and responders press it.
+  const dataLoss: KnownBlock = {
+    type: 'actions',
+    block_id: ESCALATION_BLOCKS.initialActions,
+    elements: [{ type: 'button', text: { type: 'plain_text', text: DATA_LOSS_BUTTON, emoji: true }, action_id: ESCALATION_ACTIONS.dataLoss, style: 'danger', value: escalationButtonValue({ incidentId: incident.id, level: 1, epoch: 0 }) }],
+  };
+  return message(text, [context(md`${incident.id} · opened ${utcTime(incident.createdAt)} by ${mention(incident.reporterId)}`), dataLoss]);
 }
 
 export function announcementMessage(incident: Incident, render: RenderTemplate): SlackMessage {
@@ -92,6 +100,8 @@ export interface ChecklistItemView {
 export function checklistMessage(incident: Incident, items: ChecklistItemView[], checked: string[]): SlackMessage {
   const options = items.slice(0, 10).map((item) => ({ value: truncate(item.id, 150), text: mrkdwnOption(item.text) }));
   const initial = options.filter((o) => checked.includes(o.value));
+  // Slack cuts an option at 75 characters: an item longer than that is also given in full below the boxes.
+  const cut = items.slice(0, 10).filter((item) => md`${item.text}`.length > 75);
   return {
     text: md`Post-incident checklist for ${incident.id}`.toString(),
     blocks: [
@@ -108,6 +118,7 @@ export function checklistMessage(incident: Incident, items: ChecklistItemView[],
           },
         ],
       },
+      ...(cut.length > 0 ? [context(joinMd(cut.map((item) => md`• ${item.text}`)))] : []),
     ],
   };
 }

@@ -88,9 +88,25 @@ export function runbookCard(input: RunbookCardInput): SlackMessage {
   return slackMessage(input.recommendation ? md`Runbook: ${runbook.title} — ${input.recommendation}` : md`Runbook: ${runbook.title}`, blocks);
 }
 
-/** Show all: every section of the runbook in a modal (Slack allows 100 blocks, 3000 characters each). */
+/** What comes before the first `## ` section (the introduction), without an `# ` heading that only repeats the title. */
+export function runbookPreamble(runbook: Runbook): string {
+  const lines = runbook.body.split('\n');
+  const first = lines.findIndex((line) => /^##[ \t]/.test(line));
+  return (first === -1 ? [] : lines.slice(0, first))
+    .filter((line) => line.replace(/^#[ \t]+/, '').trim() !== runbook.title)
+    .join('\n')
+    .trim();
+}
+
+/** Show all: the front matter, the introduction and every section of the runbook in a modal (Slack allows 100 blocks, 3000 characters each). */
 export function runbookModal(runbook: Runbook): View {
   const blocks: KnownBlock[] = [section(md`*${runbook.title}*\n${runbook.whenToUse}`)];
+  const facts = [md`*Symptoms*`, ...runbook.symptoms.map((symptom) => md`• ${symptom}`)];
+  if (runbook.timeToResolve) facts.push(md`*Time to resolve:* ${runbook.timeToResolve}`);
+  if (runbook.related.length > 0) facts.push(md`*Related:* ${runbook.related.map((id) => `\`${id}\``).join(', ')}`);
+  blocks.push({ type: 'section', text: mrkdwn(joinMd(facts), 3000) });
+  const preamble = runbookPreamble(runbook);
+  if (preamble) blocks.push({ type: 'section', text: mrkdwn(markdownToMrkdwn(preamble), 3000) });
   for (const s of runbook.sections.slice(0, 45)) {
     blocks.push({ type: 'header', text: plain(truncate(s.heading, 150)) });
     if (s.body) blocks.push({ type: 'section', text: mrkdwn(markdownToMrkdwn(s.body), 3000) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../lib/errors';
 import { toIssues } from '../lib/zod-issues';
+import { tracingEnvShape } from './tracing';
 
 const optionalText = z
   .string()
@@ -34,6 +35,8 @@ export const envSchema = z.object({
   /** API integration key for `opsgenie:<schedule name>` targets. */
   OPSGENIE_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry tracing (off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set): src/config/tracing.ts. */
+  ...tracingEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

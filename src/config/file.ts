@@ -23,6 +23,8 @@ const escalationLevelSchema = z.object({
 
 export const serviceSchema = z.object({
   channel: slackChannel,
+  /** Where this service's deploys are announced (default: the top-level `deployAnnouncements`; neither: none). */
+  deployChannel: slackChannel.optional(),
   runbook: z.string().default('recent-deployment-issue'),
   environment: z.string().optional(),
   dependsOn: z.array(z.string()).default([]),
@@ -47,6 +49,8 @@ function lookupTable<T>(table: Record<string, T>): Record<string, T> {
 export const configFileSchema = z
   .object({
     announcements: slackChannel.optional(),
+    /** Deploy announcements of every service without a `deployChannel` of its own. */
+    deployAnnouncements: slackChannel.optional(),
     environment: z.string().default('production'),
     retention: durationSchema.default(30 * 86_400_000),
     alerts: alertsConfigSchema,

@@ -4,6 +4,8 @@ import { durationSchema } from '../lib/duration';
 
 /** The deploy guard's signals; the names used in config, pushed samples and job data. */
 export const GUARD_SIGNALS = ['errorRate', 'latencyP95', 'healthFailures'] as const;
+/** What POST /webhooks/metrics takes: the guard's signals, and throughput (requests/s) for the recovery watch. */
+export const PUSHED_SIGNALS = [...GUARD_SIGNALS, 'throughput'] as const;
 
 const ratio = z.number().min(0, 'a ratio between 0 and 1, e.g. 0.05').max(1, 'a ratio between 0 and 1, e.g. 0.05');
 
@@ -18,7 +20,7 @@ const ratio = z.number().min(0, 'a ratio between 0 and 1, e.g. 0.05').max(1, 'a 
  *     every: 15s                    # one evaluation per interval
  *     staleAfter: 1m                # no reading for this long is a gap (reported, never healthy)
  *     signals: [errorRate, latencyP95, healthFailures]
- *     queries: { errorRate: "…", latencyP95: "…", healthFailures: "…", latencyBaseline: "…" }
+ *     queries: { errorRate: "…", latencyP95: "…", healthFailures: "…", latencyBaseline: "…", throughput: "…" }
  *     errorRate: { threshold: 0.05, for: 2m }
  *     latencyP95: { factor: 2, for: 5m }
  *     healthFailures: { threshold: 0.5, for: 1m }
@@ -64,6 +66,8 @@ export const guardSchema = z.object({
       latencyP95: z.string().min(1).optional(),
       healthFailures: z.string().min(1).optional(),
       latencyBaseline: z.string().min(1).optional(),
+      /** Requests per second, for the recovery watch after a rollback. */
+      throughput: z.string().min(1).optional(),
     })
     .default({}),
   every: durationSchema.default(15_000),

@@ -4,6 +4,7 @@ import { listMarkdown, readText, readYaml, type Reading } from './read';
 import { readDrills } from './drills';
 import { readRunbooks } from './runbooks';
 import type { DrillScenario } from '../domain/drills/model';
+import { postRollbackChecklistSchema, type PostRollbackChecklist } from '../domain/recovery/model';
 import {
   checklistSchema,
   policySchema,
@@ -27,6 +28,8 @@ export interface Content {
   readonly severities: Record<SeverityId, Severity>;
   readonly policy: Policy;
   readonly postIncidentChecklist: ChecklistItem[];
+  /** Posted after a rollback Firebreak ran, with a reminder per phase (checklists/post-rollback.yaml). */
+  readonly postRollbackChecklist: PostRollbackChecklist;
   runbook(id: string): Runbook | undefined;
   readonly runbooks: Runbook[];
   /** Drill scenarios (drills/*.yaml), by id order. */
@@ -64,9 +67,10 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
   const runbooks = readRunbooks(reading);
   const severities = readYaml(reading, 'severities.yaml', severitiesSchema);
   const postIncidentChecklist = readYaml(reading, 'checklists/post-incident.yaml', checklistSchema);
+  const postRollbackChecklist = readYaml(reading, 'checklists/post-rollback.yaml', postRollbackChecklistSchema);
   const policy = readYaml(reading, 'policy.yaml', policySchema);
   const drills = readDrills(reading, runbooks.map((runbook) => runbook.id));
-  if (reading.issues.length > 0 || !severities || !postIncidentChecklist || !policy) {
+  if (reading.issues.length > 0 || !severities || !postIncidentChecklist || !postRollbackChecklist || !policy) {
     throw new ContentError(reading.issues);
   }
   const byId = new Map(runbooks.map((runbook) => [runbook.id, runbook]));
@@ -79,6 +83,7 @@ export function loadContent(dir: string = DEFAULT_CONTENT_DIR): Content {
     severities,
     policy,
     postIncidentChecklist,
+    postRollbackChecklist,
     runbook: (id) => byId.get(id),
     runbooks,
     drills,

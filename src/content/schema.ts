@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { DIAGNOSIS_PATTERNS } from '../domain/correlation/model';
 import { drillTargetsSchema } from '../domain/drills/model';
+import { DEFAULT_RECOVERY_POLICY, recoveryPolicySchema } from '../domain/recovery/model';
 import { severityIdSchema, type SeverityId } from '../domain/incidents/model';
 import { durationSchema } from '../lib/duration';
+import { guardPolicySchema, rollbackTriggersSchema } from './rollback-triggers';
 
 /** Schemas for the YAML in runbook-content/; durations come out as milliseconds. */
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const kebabIdSchema = z.string().regex(KEBAB, 'must be kebab-case, e.g. "deployment-rollback"');
 const textSchema = z.string().trim().min(1, 'must not be empty');
-const ratioSchema = z.number().min(0).max(1);
 
 export { SEVERITY_IDS, severityIdSchema, type SeverityId } from '../domain/incidents/model';
 
@@ -65,7 +66,6 @@ export interface Runbook extends FrontMatter {
 export { DIAGNOSIS_PATTERNS, type DiagnosisPattern } from '../domain/correlation/model';
 export { DEPLOY_STRATEGIES, type DeployStrategy } from '../domain/deploys/model';
 
-const breachSchema = z.strictObject({ threshold: ratioSchema, for: durationSchema });
 
 const escalationSchema = z
   .strictObject({
@@ -111,12 +111,18 @@ export const policySchema = z.strictObject({
     direct: durationSchema,
   }),
   successCriteria: z.array(textSchema).min(1, 'must list at least one criterion'),
-  guard: z.strictObject({
-    window: durationSchema,
-    errorRate: breachSchema,
-    latencyP95: z.strictObject({ factor: z.number().positive(), for: durationSchema }),
-    healthFailures: breachSchema,
-  }),
+  /** The guard's watch after each deploy; what it judges against is `rollbackTriggers`. */
+  guard: guardPolicySchema,
+  rollbackTriggers: rollbackTriggersSchema,
+  /** How each strategy is undone, in the deployment runbook's words: the announcements' rollback plan. */
+  rollbackPlans: z
+    .strictObject({ 'blue-green': textSchema, canary: textSchema, rolling: textSchema, direct: textSchema })
+    .default({
+      'blue-green': 'switch traffic back to the previous colour',
+      canary: 'move all traffic off the canary',
+      rolling: 'deploy the previous version again',
+      direct: 'deploy the previous version again',
+    }),
   escalation: escalationSchema,
   updates: z.strictObject({ every: durationSchema }),
   statusPage: z.strictObject({ updateEvery: durationSchema }).default({ updateEvery: 30 * 60_000 }),
@@ -132,5 +138,17 @@ export const policySchema = z.strictObject({
   drills: z
     .strictObject({ testEvery: durationSchema.default(90 * 86_400), targets: drillTargetsSchema })
     .default({ testEvery: 90 * 86_400_000, targets: { acknowledge: 5 * 60_000, mitigate: 15 * 60_000, resolve: 30 * 60_000 } }),
+  /** The recovery watch after a rollback or flag-off, and the post-rollback checklist's reminders. */
+  recovery: recoveryPolicySchema.default(DEFAULT_RECOVERY_POLICY),
+}).transform((policy) => {
+  // The act level's defaults as the guard section they replaced: the 5 % line is also the debug guide's "roll back first".
+  const act = policy.rollbackTriggers.default.act;
+  const guard = {
+    window: policy.guard.window,
+    errorRate: { threshold: act.errorRate.above ?? 0.05, for: act.errorRate.for },
+    latencyP95: { factor: act.latencyP95.factor ?? 2, for: act.latencyP95.for },
+    healthFailures: { threshold: act.healthFailures.above ?? 0.5, for: act.healthFailures.for },
+  };
+  return { ...policy, guard };
 });
 export type Policy = z.output<typeof policySchema>;

@@ -27,6 +27,27 @@ export const TEMPLATES = {
     allowed: ['service', 'fromVersion', 'toVersion', 'reason', 'status', 'incidentLink', 'actor', 'strategy'],
     required: ['service', 'fromVersion', 'toVersion', 'reason', 'status'],
   },
+  'deploy-started': {
+    allowed: ['service', 'version', 'previousVersion', 'environment', 'strategy', 'actor', 'link', 'rollbackPlan', 'rollbackTarget', 'onCall', 'watch', 'humanOnly'],
+    required: ['service', 'version', 'environment'],
+  },
+  'deploy-succeeded': {
+    allowed: ['service', 'version', 'previousVersion', 'environment', 'strategy', 'actor', 'link', 'duration', 'rollbackPlan', 'rollbackTarget', 'onCall', 'watch', 'humanOnly'],
+    required: ['service', 'version', 'environment'],
+  },
+  'deploy-failed': {
+    allowed: ['service', 'version', 'previousVersion', 'environment', 'strategy', 'actor', 'link', 'duration', 'onCall'],
+    required: ['service', 'version', 'environment'],
+  },
+  'deploy-rolled-back': {
+    allowed: ['service', 'version', 'previousVersion', 'environment', 'strategy', 'actor', 'link', 'reason', 'onCall'],
+    required: ['service', 'version', 'reason'],
+  },
+  'deploy-warning': { allowed: ['service', 'version', 'crossing', 'actLimit', 'humanOnly'], required: ['service', 'version', 'crossing'] },
+  'deploy-watch-closed': {
+    allowed: ['service', 'version', 'environment', 'window', 'quiet', 'warned', 'breached', 'action', 'unjudged', 'endedEarly'],
+    required: ['service', 'version', 'window', 'breached'],
+  },
   announcement: {
     allowed: ['service', 'title', 'severity', 'channel', 'commander'],
     required: ['title', 'severity', 'channel'],

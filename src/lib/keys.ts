@@ -62,6 +62,9 @@ export function redisKeys(prefix = 'fb') {
     deployDedupeFor: (service: string, environment: string) => k('deploy-dedupe', keyPart(service), keyPart(environment)),
     /** The environments a service was deployed to, for questions that span them all. */
     deployEnvironments: (service: string) => k('deploy-environments', keyPart(service)),
+    /** Where a deploy's announcement was posted ({channel, ts}), and the steps of its announcements. */
+    deployAnnouncement: (deployId: string) => k('deploy-announcement', keyPart(deployId)),
+    deployAnnouncementStep: (deployId: string, step: string) => k('deploy-announcement', keyPart(deployId), 'step', keyPart(step)),
     alert: (fingerprint: string) => k('alert', keyPart(fingerprint)),
     alertsByService: (service: string) => k('alerts', keyPart(service)),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
@@ -120,6 +123,12 @@ export function redisKeys(prefix = 'fb') {
     guardReadings: (deployId: string) => k('guard-window', keyPart(deployId), 'readings'),
     /** Samples pushed to POST /webhooks/metrics, by time. */
     metricSamples: (service: string, environment: string, signal: string) => k('metric-samples', keyPart(service), keyPart(environment), keyPart(signal)),
+
+    // recovery watch after a rollback or flag-off (one watch per action run)
+    /** One side effect of a watch (a result posted, the escalation) or a value kept once (a check's verdict). */
+    recoveryStep: (watch: string, step: string) => k('recovery', keyPart(watch), 'step', keyPart(step)),
+    /** Post-rollback checklist items ticked. */
+    recoveryChecklist: (watch: string) => k('recovery', keyPart(watch), 'checklist'),
 
     // public status page
     /** What the public sees of one incident (only what people published). */

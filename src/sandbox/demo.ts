@@ -45,6 +45,7 @@ export function demoConfigText(baseUrl: string): string {
     ].join('\n');
   return [
     'announcements: "#incidents"',
+    'deployAnnouncements: "#deploys"',
     'services:',
     service('checkout', '#checkout-alerts', ['    dependsOn: [payments]']),
     service('payments', '#payments-alerts', []),

@@ -97,11 +97,15 @@ export async function createSandbox(options: { setup: SandboxSetup; redisUrl: st
   };
 }
 
-/** #general, the announcements channel and every channel the config names (kept across restarts). */
+/** #general, the announcement channels and every channel the config names (kept across restarts). */
 async function seedChannels(store: SandboxStore, config: ConfigFile): Promise<void> {
   const refs = new Set<string>(['#general']);
   if (config.announcements) refs.add(config.announcements);
-  for (const service of Object.values(config.services)) refs.add(service.channel);
+  if (config.deployAnnouncements) refs.add(config.deployAnnouncements);
+  for (const service of Object.values(config.services)) {
+    refs.add(service.channel);
+    if (service.deployChannel) refs.add(service.deployChannel);
+  }
   for (const ref of refs) {
     // "#name" is created by name; a channel id (C…) keeps its id, named after it.
     const [id, name] = ref.startsWith('#') ? [undefined, ref.slice(1)] : [ref, ref.toLowerCase()];

@@ -23,7 +23,11 @@ const trim = (text: string) => text.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, 
 export const utcClock = (ms: number) => `${format(new UTCDate(ms), 'HH:mm:ss')} UTC`;
 
 /** "5 %" or "2 × baseline 210 ms (420 ms)". */
-export function limitText(breach: Pick<Breach, 'signal' | 'limit' | 'baseline' | 'factor'>): string {
+export function limitText(breach: Pick<Breach, 'signal' | 'limit' | 'baseline' | 'factor' | 'overBaseline'>): string {
+  if (breach.overBaseline !== undefined && breach.baseline !== undefined) {
+    const points = trim((breach.overBaseline * 100).toFixed(1));
+    return `baseline ${formatReading(breach.signal, breach.baseline)} + ${points} point${points === '1' ? '' : 's'} (${formatReading(breach.signal, breach.limit)})`;
+  }
   if (breach.signal === 'latencyP95' && breach.baseline !== undefined) {
     return `${breach.factor ?? '?'} × baseline ${formatReading('latencyP95', breach.baseline)} (${formatReading('latencyP95', breach.limit)})`;
   }

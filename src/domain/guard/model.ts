@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEPLOY_STRATEGIES, type DeployStrategy } from '../deploys/model';
 import type { SeverityId } from '../incidents/model';
 
 /**
@@ -50,6 +51,32 @@ export interface GuardSettings {
   sourceName: string;
   /** Users (U…) who may be made reporter/commander of an incident the guard opens. */
   people: string[];
+  /** policy.yaml `rollbackTriggers` resolved per strategy for this service's environment (act over the fields above). */
+  triggers?: Partial<Record<DeployStrategy, StrategyTriggers>>;
+  /** The deployment runbook's warn bounds when the deploy's strategy has no entry in `triggers`. */
+  warn?: WarnBound[];
+}
+
+/** One signal's bound: absolute (`above`), over the pre-deploy baseline (`overBaseline` points, `factor` ×). */
+export interface TriggerBound {
+  above?: number;
+  overBaseline?: number;
+  factor?: number;
+  /** How long (ms) every reading must be beyond the bound; `for` as policy.yaml writes it. */
+  for: number;
+}
+
+/** The act thresholds in the guard's own shape. */
+export type ActThresholds = Pick<GuardSettings, 'errorRate' | 'latencyP95' | 'healthFailures'>;
+
+export interface WarnBound extends TriggerBound {
+  signal: Signal;
+}
+
+/** What the guard judges a deploy of one strategy against: act thresholds and warn bounds. */
+export interface StrategyTriggers {
+  act: ActThresholds;
+  warn: WarnBound[];
 }
 
 /** The p95 baseline from before the deploy; `missing` says why there is none. */
@@ -69,6 +96,8 @@ export const breachSchema = z.object({
   forMs: z.number(),
   baseline: z.number().optional(),
   factor: z.number().optional(),
+  /** A bound over the baseline by this many points (a canary's error rate). */
+  overBaseline: z.number().optional(),
 });
 export type Breach = z.infer<typeof breachSchema>;
 
@@ -91,6 +120,8 @@ export const guardWindowSchema = z.object({
   environment: z.string(),
   version: z.string(),
   previousVersion: z.string().optional(),
+  /** The deploy's strategy: which rollback triggers apply (absent in windows stored before it was kept). */
+  strategy: z.enum(DEPLOY_STRATEGIES).optional(),
   mode: z.enum(['propose', 'auto']),
   /** When the deploy went live (ms); readings before it do not count, the baseline ends there. */
   deployedAt: z.number(),
@@ -102,9 +133,13 @@ export const guardWindowSchema = z.object({
   /** The next tick due. */
   tick: z.number().int().min(0),
   baseline: baselineSchema.optional(),
+  /** The error rate of the 30 min before the deploy, read only when a bound is relative to it (canary). */
+  errorBaseline: baselineSchema.optional(),
   /** The first sustained breach of each signal, in order. */
   breaches: z.array(breachSchema).default([]),
   problems: z.array(problemSchema).default([]),
+  /** The first sustained crossing of each signal's warn bound: said, never acted on. */
+  warnings: z.array(breachSchema).optional(),
 });
 export type GuardWindow = z.infer<typeof guardWindowSchema>;
 

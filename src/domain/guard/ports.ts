@@ -34,6 +34,8 @@ export interface SignalSource {
   observe(window: GuardWindow, signals: Signal[], now: number, from: number): Promise<Partial<Record<Signal, Observation[]>>>;
   /** p95 latency over the 30 minutes before the deploy. */
   baseline(window: GuardWindow): Promise<BaselineReading>;
+  /** The error rate over the 30 minutes before the deploy (bounds relative to it: a canary's). */
+  errorRateBaseline?(window: GuardWindow): Promise<BaselineReading>;
 }
 
 export interface GuardCatalog {
@@ -103,7 +105,8 @@ export interface GuardLogger {
 
 /** Samples pushed to POST /webhooks/metrics by teams without Prometheus. */
 export interface MetricSample {
-  signal: Signal;
+  /** A guard signal, or throughput (requests/s) for the recovery watch. */
+  signal: Signal | 'throughput';
   value: number;
   /** ms */
   at: number;

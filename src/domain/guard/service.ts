@@ -7,7 +7,13 @@ import type { GuardSettings, GuardWindow } from './model';
 import type { GuardCatalog, GuardIncidents, GuardLogger, GuardScheduler, GuardStore } from './ports';
 import { GUARD_STEPS, type GuardResponder } from './respond';
 import { judgeAll } from './rules';
+import { needsErrorBaseline, newWarnings, triggersFor } from './triggers';
 import { decideWatch, pointerOf, tickDueAt } from './watch';
+
+/** Told after each evaluation (and a retried tick's): new warnings and the window's end (deploy announcements). */
+export interface GuardWatchListener {
+  evaluated(window: GuardWindow): Promise<void>;
+}
 
 export interface DeployGuardDeps {
   store: GuardStore;
@@ -17,6 +23,7 @@ export interface DeployGuardDeps {
   incidents: Pick<GuardIncidents, 'openForService' | 'get'>;
   clock: Clock;
   logger: GuardLogger;
+  listener?: GuardWatchListener;
 }
 
 export type TickResult = 'evaluated' | 'retried' | 'stale';
@@ -57,11 +64,13 @@ export class DeployGuard {
     if (tick === window.tick - 1) {
       // This tick was evaluated before a failure: finish what it set out to do.
       if (settings) await this.deps.responder.respond(window, settings);
+      await this.deps.listener?.evaluated(window);
       return 'retried';
     }
     if (tick !== window.tick || window.state !== 'watching') return 'stale';
     const next = await this.evaluate(window, settings);
     if (settings && next.state !== 'superseded' && next.state !== 'ended') await this.deps.responder.respond(next, settings);
+    await this.deps.listener?.evaluated(next);
     return 'evaluated';
   }
 
@@ -110,12 +119,22 @@ export class DeployGuard {
       else if ('missing' in reading) next.baseline = { missing: reading.missing };
       // Unreachable: asked again next tick (the outage itself is reported as a gap).
     }
-    const longest = Math.max(settings.errorRate.forMs, settings.latencyP95.forMs, settings.healthFailures.forMs);
+    // The act thresholds and warn bounds of this deploy's strategy (policy.yaml rollbackTriggers).
+    const triggers = triggersFor(settings, window);
+    const judgedBy = { ...settings, ...triggers.act };
+    if (needsErrorBaseline(triggers.warn) && next.errorBaseline === undefined && source.errorRateBaseline) {
+      const reading = await source.errorRateBaseline(window);
+      if ('value' in reading) next.errorBaseline = { value: reading.value };
+      else if ('missing' in reading) next.errorBaseline = { missing: reading.missing };
+    }
+    const longest = Math.max(judgedBy.errorRate.forMs, judgedBy.latencyP95.forMs, judgedBy.healthFailures.forMs, ...triggers.warn.map((b) => b.for));
     const from = Math.max(window.deployedAt, now - longest - settings.staleAfterMs - settings.everyMs);
     const observations = await source.observe(next, settings.signals, now, from);
-    const judged = judgeAll({ settings, baseline: next.baseline, observations, now, watchingSince: window.startedAt });
+    const judged = judgeAll({ settings: judgedBy, baseline: next.baseline, observations, now, watchingSince: window.startedAt });
     const evaluation = applyVerdicts(next, judged);
-    const evaluated = evaluation.window;
+    const warnings = newWarnings(evaluation.window, { warn: triggers.warn, signals: settings.signals, observations, now, staleAfterMs: settings.staleAfterMs });
+    const evaluated = warnings.length > 0 ? { ...evaluation.window, warnings: [...(evaluation.window.warnings ?? []), ...warnings] } : evaluation.window;
+    for (const warning of warnings) logger.info({ service: window.service, deployId: window.deployId, warning }, 'guard: deployment runbook bound crossed (warning only)');
     for (const breach of evaluation.newBreaches) logger.warn({ service: window.service, deployId: window.deployId, breach }, 'guard: sustained breach');
     for (const problem of evaluation.newProblems) logger.warn({ service: window.service, deployId: window.deployId, problem }, 'guard: cannot judge');
 

@@ -41,6 +41,7 @@ export function newWindow(deploy: Deploy, deployedAt: number, settings: GuardSet
     environment: deploy.environment,
     version: deploy.version,
     previousVersion: deploy.previousVersion,
+    strategy: deploy.strategy,
     mode: settings.mode,
     deployedAt,
     startedAt: now,

@@ -40,6 +40,8 @@ export interface RemediationServiceDeps {
   history?: { record(deploy: NewDeploy): Promise<unknown> };
   /** How long the worker waits for the clicker's status message before posting one itself (default 5 s). */
   statusWaitMs?: number;
+  /** Once a succeeded action is verified and announced: the recovery watch starts (safe to call again on a replay). */
+  afterSuccess?: (record: ActionRecord) => Promise<void>;
 }
 
 /** One attempt of a job, as the worker hands it over. */
@@ -75,6 +77,7 @@ export class RemediationService {
     if (record.progress.state !== 'succeeded') record = await this.execute(record, attemptsMade + 1, status);
     record = await this.verify(record);
     await status.settle(record);
+    await this.deps.afterSuccess?.(record);
   }
 
   /** A job BullMQ gave up on without running it to the end (stalled too often): fail the action. */

@@ -45,6 +45,11 @@ export interface SlackDeps {
     save(offers: readonly RemediationOffer[]): Promise<void>;
     get(offerId: string): Promise<RemediationOfferPayload | undefined>;
   };
+  /** Ticks on a post-rollback checklist, by its watch (absent in tests that build listeners alone). */
+  recoveryChecklist?: {
+    checklistPosted(watch: string): Promise<boolean>;
+    setTicked(watch: string, phaseItems: string[], selected: string[]): Promise<void>;
+  };
   /** `/incident oncall`: rotations, overrides (absent in tests that build listeners alone). */
   oncall?: { service: OncallService; flows: OncallFlows };
 }

@@ -60,6 +60,14 @@ export class PrometheusSource implements SignalSource {
     if (reading.rejected) return { missing: `${this.name} rejected the baseline query: ${reading.problem}` };
     return { unreachable: reading.problem };
   }
+
+  /** The error-rate query averaged over the 30 minutes before the deploy, evaluated at its time. */
+  async errorRateBaseline(window: GuardWindow): Promise<BaselineReading> {
+    const reading = await this.deps.client.instant(`avg_over_time((${this.deps.queries.errorRate})[30m:1m])`, window.deployedAt);
+    if ('value' in reading) return { value: reading.value };
+    if (reading.gap === 'no-data' || reading.rejected) return { missing: `${this.name}: no error-rate baseline (${reading.problem})` };
+    return { unreachable: reading.problem };
+  }
 }
 
 /** Samples pushed to POST /webhooks/metrics: each one is a reading; none for a while is a gap. */
@@ -76,6 +84,12 @@ export class PushedSamplesSource implements SignalSource {
   async baseline(window: GuardWindow): Promise<BaselineReading> {
     const before = await this.samples.range(window.service, window.environment, 'latencyP95', window.deployedAt - BASELINE_SPAN_MS, window.deployedAt - 1);
     if (before.length === 0) return { missing: 'no p95 latency samples were pushed for the 30 min before the deploy' };
+    return { value: before.reduce((sum, s) => sum + s.value, 0) / before.length };
+  }
+
+  async errorRateBaseline(window: GuardWindow): Promise<BaselineReading> {
+    const before = await this.samples.range(window.service, window.environment, 'errorRate', window.deployedAt - BASELINE_SPAN_MS, window.deployedAt - 1);
+    if (before.length === 0) return { missing: 'no error-rate samples were pushed for the 30 min before the deploy' };
     return { value: before.reduce((sum, s) => sum + s.value, 0) / before.length };
   }
 }

@@ -16,15 +16,17 @@ export class SlackGuardNotifier implements GuardNotifier {
       rollbackTargets: Record<string, number>;
       /** Where the Rollback buttons' offers are saved before a card is posted or updated. */
       offers: { save(offers: readonly RemediationOffer[]): Promise<void> };
+      /** policy.yaml rollbackTriggers.humanOnly, shown on the proposal card. */
+      humanOnly?: readonly string[];
     },
   ) {}
 
   postProposal(channel: string, view: GuardView, offer: RollbackOffer): Promise<Posted> {
-    return this.post(channel, guardProposalMessage(view, offer, this.deps.rollbackTargets));
+    return this.post(channel, guardProposalMessage(view, offer, this.deps.rollbackTargets, this.deps.humanOnly));
   }
 
   updateProposal(posted: Posted, view: GuardView, offer: RollbackOffer): Promise<void> {
-    return this.update(posted, guardProposalMessage(view, offer, this.deps.rollbackTargets));
+    return this.update(posted, guardProposalMessage(view, offer, this.deps.rollbackTargets, this.deps.humanOnly));
   }
 
   postRollbackReport(channel: string, view: AutoReportView): Promise<Posted> {

@@ -15,7 +15,7 @@ export class RedisMetricSamples implements MetricSampleSink {
   ) {}
 
   async record(batch: MetricBatch): Promise<{ added: number }> {
-    const bySignal = new Map<Signal, (string | number)[]>();
+    const bySignal = new Map<Signal | 'throughput', (string | number)[]>();
     for (const sample of batch.samples) {
       const args = bySignal.get(sample.signal) ?? [];
       args.push(sample.at, `${sample.at}|${sample.value}`);
@@ -38,7 +38,7 @@ export class RedisMetricSamples implements MetricSampleSink {
   }
 
   /** Samples of one signal with `from <= at <= to`, oldest first. */
-  async range(service: string, environment: string, signal: Signal, from: number, to: number): Promise<{ at: number; value: number }[]> {
+  async range(service: string, environment: string, signal: Signal | 'throughput', from: number, to: number): Promise<{ at: number; value: number }[]> {
     const members = await this.redis.zrangebyscore(this.keys.metricSamples(service, environment, signal), from, to);
     return members.map((member) => {
       const [at, value] = member.split('|');

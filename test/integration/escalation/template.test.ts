@@ -73,6 +73,32 @@ describe('escalation as the runbook template says', () => {
     expect(timeline).toContain('<@U0LEAD> — Flagged a data loss risk: escalating to level 3 now');
   });
 
+  it('Data loss risk on the Initial message: authorised like the escalation lines, level 3 paged once, a second click repeats nothing', async () => {
+    bot = await startBot({ config: LADDER.replace('after: 1s', 'after: 1h') });
+    const channel = await startIncident(bot, { severity: 'P2' });
+    const initial = postsContaining(bot.slack, channel, 'INCIDENT:')[0]!;
+    expect(String(initial.body.text)).toContain('*INCIDENT: checkout');
+
+    // Not paged and not a responder: refused, nothing escalates, the refusal is on the timeline.
+    expect(await press(bot, initial, 'Data loss risk', 'U0VIEWER')).toContain('Only the people paged for this incident');
+    await waitFor('level 1 DM', () => dmsTo(bot.slack, 'U0ONCALL').length === 1);
+    expect(dmsTo(bot.slack, 'U0CTO')).toHaveLength(0);
+
+    expect(await press(bot, initial, 'Data loss risk', 'U0ONCALL')).toContain('Escalating INC-1 to level 3 now: <@U0CTO>');
+    await waitFor('level 3 DM', () => dmsTo(bot.slack, 'U0CTO').length === 1);
+    await waitFor('level 3 line', () => postsContaining(bot.slack, channel, 'Escalated to level 3').length === 1);
+    expect(String(postsContaining(bot.slack, channel, 'Escalated to level 3')[0]!.body.text)).toContain('data loss risk flagged by <@U0ONCALL>');
+
+    expect(await press(bot, initial, 'Data loss risk', 'U0ONCALL')).toContain('Level 3 of INC-1 has already been notified');
+    await sleep(300);
+    expect(dmsTo(bot.slack, 'U0CTO')).toHaveLength(1);
+    expect(postsContaining(bot.slack, channel, 'Escalated to level 3')).toHaveLength(1);
+    expect(dmsTo(bot.slack, 'U0LEAD')).toHaveLength(0);
+    const timeline = answerText(await command(bot, 'timeline', channel));
+    expect(timeline).toContain('<@U0ONCALL> — Flagged a data loss risk: escalating to level 3 now');
+    expect(timeline).toContain('Refused Data loss risk (level 1)');
+  });
+
   it('/incident escalate data-loss from level 1 skips level 2', async () => {
     bot = await startBot({ config: LADDER.replace('after: 1s', 'after: 1h') });
     const channel = await startIncident(bot, { severity: 'P2' });

@@ -32,10 +32,10 @@ services:
 `;
 }
 
-type Values = Partial<Record<Signal | 'baseline', number | undefined>>;
+type Values = Partial<Record<Signal | 'baseline' | 'errorBaseline', number | undefined>>;
 
 export interface PrometheusCall {
-  signal: Signal | 'baseline';
+  signal: Signal | 'baseline' | 'errorBaseline';
   query: string;
   time: number;
 }
@@ -74,8 +74,8 @@ export class FakePrometheus {
   }
 }
 
-function signalOf(query: string): Signal | 'baseline' {
-  if (query.startsWith('avg_over_time')) return 'baseline';
+function signalOf(query: string): Signal | 'baseline' | 'errorBaseline' {
+  if (query.startsWith('avg_over_time')) return query.includes('http_requests_total') ? 'errorBaseline' : 'baseline';
   if (query.includes('http_requests_total')) return 'errorRate';
   if (query.includes('histogram_quantile')) return 'latencyP95';
   return 'healthFailures';

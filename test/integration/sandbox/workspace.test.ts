@@ -43,7 +43,7 @@ describe('the sandbox workspace', () => {
     expect(h.setup.env.SLACK_API_URL).toBe(`${h.url}/sandbox/api/`);
     expect(h.setup.env.SLACK_BOT_TOKEN).toMatch(/^xoxb-sandbox-/);
     const names = (await state(h, 'U0ONCALL')).channels.map((c) => c.name).sort();
-    expect(names).toEqual(['checkout-alerts', 'general', 'incidents', 'payments-alerts', 'search-alerts']);
+    expect(names).toEqual(['checkout-alerts', 'deploys', 'general', 'incidents', 'payments-alerts', 'search-alerts']);
   });
 
   it('answers the Web API like Slack: bad token, unknown method, missing channel, name_taken', async () => {
@@ -101,6 +101,8 @@ describe('the sandbox workspace', () => {
     expect(deploy.status).toBe(202);
     const answer = (await deploy.json()) as { answer: { id: string } };
     expect(await h.redis.exists(redisKeys(h.prefix).deploy(answer.answer.id))).toBe(1);
+    const deploys = await channelNamed(h, 'deploys');
+    await waitFor('the deploy announcement', async () => (await state(h, 'U0VIEWER', deploys.id)).messages.some((m) => m.text.includes('v2.0.0')), 15_000);
   });
 
   it('the demo deployer checks the rollback signature and logs what it received', async () => {

@@ -132,6 +132,8 @@ describe('status page: proposals in Slack, publication only on a person’s clic
     const view = h.slack.called('views.open')[0]!.body.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_option?: { value: string }; initial_value?: string } }[] };
     expect(view.callback_id).toBe('statuspage_publish');
     expect(view.blocks.find((b) => b.block_id === SB.stage)?.element?.initial_option?.value).toBe('identified');
+    // Pre-filled with the runbook's Identified text for review.
+    expect(view.blocks.find((b) => b.block_id === SB.text)?.element?.initial_value).toMatch(/^Identified — We know what is causing the problem with checkout and are fixing it\./);
     expect(publishButtons(h, channel)).toEqual([]);
     expect((await statusJson(h)).incidents).toEqual([]);
   });

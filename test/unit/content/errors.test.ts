@@ -66,9 +66,9 @@ describe('loadContent on broken content', () => {
   });
 
   it('reports a bad policy value by its key', () => {
-    edit(dir, 'policy.yaml', (text) => text.replace('threshold: 0.05', 'threshold: "lots"'));
+    edit(dir, 'policy.yaml', (text) => text.replace('above: 0.05', 'above: "lots"'));
     expect(issuesOf(dir)).toEqual([
-      { path: 'policy.yaml: guard.errorRate.threshold', message: expect.stringMatching(/expected number/i) },
+      { path: 'policy.yaml: rollbackTriggers.default.act.errorRate.above', message: expect.stringMatching(/expected number/i) },
     ]);
   });
 
@@ -124,14 +124,14 @@ describe('loadContent on broken content', () => {
     rmSync(path.join(dir, 'templates/announcement.md'));
     writeFileSync(path.join(dir, 'templates/bogus.md'), 'x');
     edit(dir, 'templates/escalation-dm.md', (text) => `${text}{{mood}}`);
-    edit(dir, 'policy.yaml', (text) => text.replace('threshold: 0.05', 'threshold: "lots"').replace('strong: 30m', 'strong: 30 minutes'));
+    edit(dir, 'policy.yaml', (text) => text.replace('above: 0.05', 'above: "lots"').replace('strong: 30m', 'strong: 30 minutes'));
     rmSync(path.join(dir, 'checklists/post-incident.yaml'));
 
     const expected = [
       'templates/announcement.md',
       'templates/bogus.md',
       'templates/escalation-dm.md',
-      'policy.yaml: guard.errorRate.threshold',
+      'policy.yaml: rollbackTriggers.default.act.errorRate.above',
       'policy.yaml: correlation.strong',
       'checklists/post-incident.yaml',
     ];

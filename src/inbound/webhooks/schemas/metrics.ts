@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GUARD_SIGNALS } from '../../../config/guard';
+import { PUSHED_SIGNALS } from '../../../config/guard';
 import { PUSHED_SAMPLES_KEPT_MS, PUSHED_SAMPLES_MAX_AHEAD_MS, type MetricBatch } from '../../../domain/guard/ports';
 import { ValidationError, type Issue } from '../../../lib/errors';
 import { humanDuration } from '../../../lib/human-duration';
@@ -12,7 +12,8 @@ import { isoTimestamp, nonEmpty } from './common';
  *    "samples": [{"signal": "errorRate", "value": 0.07, "at": "2026-11-22T10:02:00Z"},
  *                {"signal": "latencyP95", "value": 0.42, "at": "2026-11-22T10:02:00Z"},
  *                {"signal": "healthFailures", "value": 0.0, "at": "2026-11-22T10:02:00Z"}]}
- * errorRate and healthFailures are ratios (0–1); latencyP95 is in seconds. `environment` defaults
+ * errorRate and healthFailures are ratios (0–1); latencyP95 is in seconds; throughput (requests/s, read by
+ * the recovery watch after a rollback) is optional. `environment` defaults
  * to the service's guarded environment; at most 10 000 samples per body.
  */
 export const metricsSchema = z.object({
@@ -21,7 +22,7 @@ export const metricsSchema = z.object({
   samples: z
     .array(
       z.object({
-        signal: z.enum(GUARD_SIGNALS),
+        signal: z.enum(PUSHED_SIGNALS),
         value: z.number().finite().min(0, 'must not be negative'),
         at: isoTimestamp,
       }),

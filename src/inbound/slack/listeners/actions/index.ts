@@ -9,6 +9,8 @@ import { startFromAlert } from './start-from-alert';
 import { STATUS_PAGE_ACTIONS } from '../../../../blocks/status-page-ids';
 import { publishToStatusPage } from './status-page';
 import { registerRunbookActions } from './runbook';
+import { RECOVERY_ACTIONS } from '../../../../blocks/recovery-ids';
+import { postRollbackChecklistToggle } from './post-rollback-checklist';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(INCIDENT_ACTIONS.checklistToggle, checklistToggle(deps));
@@ -18,4 +20,5 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(STATUS_PAGE_ACTIONS.publish, publishToStatusPage(deps));
   registerRunbookActions(app, deps);
   registerDrillActions(app, deps);
+  app.action(RECOVERY_ACTIONS.checklistToggle, postRollbackChecklistToggle(deps));
 }

@@ -29,6 +29,7 @@ import { startLocalRedis, type LocalRedis } from '../src/lib/redis-server';
 import { RedisActionStore } from '../src/outbound/store/action-store';
 import { RedisDeployStore } from '../src/outbound/store/deploy-store';
 import { RedisIncidentStore } from '../src/outbound/store/incident-store';
+import { RemediationOfferStore } from '../src/outbound/store/remediation-offers';
 import { REMEDIATION_ACTIONS } from '../src/blocks/remediation-ids';
 import { remediationActionId } from '../src/domain/remediation/model';
 import { deleteKeys } from '../test/helpers/redis';
@@ -193,13 +194,14 @@ export async function run(): Promise<void> {
   const config = parseConfigText(configText, 'bench config', {});
   const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: far.slackApiUrl, PORT: '0', LOG_LEVEL: 'silent', FIREBREAK_REDIS_PREFIX: prefix });
   // BENCH_SPLIT=1: a web-only Firebreak (workers: false) and the remediation worker in a process of its own.
-  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger('silent'), workers: !SPLIT });
+  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'), workers: !SPLIT });
   const workerProcess = SPLIT ? await startWorkerProcess({ TEST_REDIS_URL: redisUrl, FIREBREAK_REDIS_PREFIX: prefix, FIREBREAK_TEST_CONFIG: configText, SLACK_API_URL: far.slackApiUrl }) : undefined;
 
   try {
     // One incident and one deploy (its own environment, so each is the latest there) per click.
     const deploys = new RedisDeployStore(redis, keys);
     const incidents = new RedisIncidentStore(redis, keys);
+    const offers = new RemediationOfferStore(redis, keys, 3_600_000);
     const clicks: { body: string; actionId: string }[] = [];
     for (let i = 0; i < total; i++) {
       const { id: deployId } = await deploys.record({
@@ -213,7 +215,10 @@ export async function run(): Promise<void> {
       };
       await incidents.createOnce(incident, `bench-${i}`);
       const context = { kind: 'incident' as const, id: incident.id };
-      const value = JSON.stringify({ service: 'checkout', deployId, context });
+      // The button's value names an offer the server stored when it rendered the button.
+      const offer = randomUUID().replace(/-/g, '');
+      await offers.save([{ id: offer, payload: { service: 'checkout', deployId, context } }]);
+      const value = JSON.stringify({ offer });
       const action = { type: 'button', action_id: REMEDIATION_ACTIONS.rollback, block_id: 'remediation', value, text: { type: 'plain_text', text: 'Rollback' } };
       clicks.push({ body: blockAction({ action, channelId: `C0CELL${i}`, userId: RESPONDER }), actionId: remediationActionId('rollback', context, deployId) });
     }
@@ -245,6 +250,20 @@ export async function run(): Promise<void> {
     const toExecutor = measured.filter((c) => arrivals.has(c.actionId)).map((c) => arrivals.get(c.actionId)! - sentAt.get(c.actionId)!);
     const finished = () => announced(measured);
     await settle(measured);
+    // Where click → executor goes: the ack path up to the stored request, the queue until a worker
+    // starts the job, then the job up to the call.
+    const records = await Promise.all(measured.map((c) => store.get(c.actionId)));
+    const stages = { requested: [] as number[], started: [] as number[], called: [] as number[] };
+    measured.forEach((c, i) => {
+      const record = records[i];
+      const arrived = arrivals.get(c.actionId);
+      if (!record?.progress.startedAt || arrived === undefined) return;
+      const requested = Date.parse(record.spec.requestedAt);
+      const started = Date.parse(record.progress.startedAt);
+      stages.requested.push(requested - sentAt.get(c.actionId)!);
+      stages.started.push(started - requested);
+      stages.called.push(arrived - started);
+    });
 
     const rows = [
       ['', 'p50', 'p99', 'max'],
@@ -252,6 +271,9 @@ export async function run(): Promise<void> {
       ['Firebreak ack (Rollback click)', ms(percentile(acks, 50)), ms(percentile(acks, 99)), ms(Math.max(...acks))],
       ['ratio Firebreak / bare', `${(percentile(acks, 50) / percentile(bareAcks, 50)).toFixed(2)}x`, `${(percentile(acks, 99) / percentile(bareAcks, 99)).toFixed(2)}x`, ''],
       ['click → executor call', ms(percentile(toExecutor, 50)), ms(percentile(toExecutor, 99)), ms(Math.max(...toExecutor))],
+      ['  click → request stored', ms(percentile(stages.requested, 50)), ms(percentile(stages.requested, 99)), ms(Math.max(...stages.requested))],
+      ['  stored → job started', ms(percentile(stages.started, 50)), ms(percentile(stages.started, 99)), ms(Math.max(...stages.started))],
+      ['  job started → executor call', ms(percentile(stages.called, 50)), ms(percentile(stages.called, 99)), ms(Math.max(...stages.called))],
     ];
     console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks; ${SPLIT ? 'web-only Firebreak + a worker process' : 'web and workers in one process'})`);
     for (const row of rows) console.log(`  ${row[0]!.padEnd(32)} ${row.slice(1).map((cell) => cell!.padStart(10)).join(' ')}`);

@@ -6,16 +6,23 @@
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_PROFILE=1 npm run bench -- ingest
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { ms } from './stats';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = process.env.BENCH_SECONDS ?? '10';
 const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '64';
 const TOKEN = 'bench-token';
+/** The entry point measured (BENCH_MAIN, e.g. another build's dist/main.js to compare with). */
+const MAIN = process.env.BENCH_MAIN ?? 'dist/main.js';
+/** Extra node flags for the Firebreak processes (BENCH_NODE_FLAGS='--max-semi-space-size=32'). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Which layouts to run (BENCH_LAYOUTS=web,all). */
+const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'web,all').split(',');
 
 interface LoadResult {
   requests: { average: number; total: number };
@@ -23,6 +30,47 @@ interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Seconds (autocannon's duration). */
+  duration: number;
+  /** CPU the generator used, in cores. */
+  cores: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds each named process used between this call and the returned function's call. */
+function cpuMeter(pids: Record<string, number | undefined>): () => Record<string, number> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - before[name]!]));
+}
+
+/** Each process's CPU during a run: in cores, and in µs per request (steadier than alerts/s on a shared machine). */
+function cpuLine(used: Record<string, number>, r: LoadResult): string {
+  const seconds = r.duration > 100 ? r.duration / 1000 : r.duration;
+  return Object.entries(used)
+    .map(([name, cpu]) => `${name} ${(cpu / seconds).toFixed(2)} (${((cpu * 1e6) / r.requests.total).toFixed(0)} µs/req)`)
+    .join(', ');
+}
+
+/** Redis commands of one run: calls per request and the share of Redis's time, top five. */
+async function commandStats(redis: Redis, requests: number): Promise<string> {
+  const text = await redis.info('commandstats');
+  const rows = [...text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map(([, name, calls, usec]) => ({ name: name!, calls: Number(calls), usec: Number(usec) }));
+  const total = rows.reduce((sum, r) => sum + r.usec, 0);
+  const top = rows
+    .sort((a, b) => b.usec - a.usec)
+    .slice(0, 5)
+    .map((r) => `${r.name} ${(r.calls / requests).toFixed(1)}/req ${((100 * r.usec) / total).toFixed(0)} %`)
+    .join(', ');
+  return `${(total / requests).toFixed(0)} µs of commands/req: ${top}`;
 }
 
 async function freePort(): Promise<number> {
@@ -67,9 +115,10 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-function drive(url: string): Promise<LoadResult> {
+function drive(url: string, onStart?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, 'load-child.js'), url, CONNECTIONS, SECONDS, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onStart?.();
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
@@ -103,7 +152,19 @@ export async function runOutOfProcess(redisUrl: string): Promise<void> {
     FIREBREAK_CONFIG: configFile,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
+    FIREBREAK_CONTENT_DIR: join(ROOT, 'runbook-content'),
   });
+  const redis = new Redis(redisUrl);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  /** One measured run with the CPU each process used (in cores) and Redis's commands per request. */
+  const measure = async (url: string, pids: Record<string, number | undefined>) => {
+    await redis.config('RESETSTAT');
+    let meter: () => Record<string, number> = () => ({});
+    const result = await drive(url, () => (meter = cpuMeter({ ...pids, redis: redisPid })));
+    const seconds = result.duration > 100 ? result.duration / 1000 : result.duration;
+    const cpu = cpuLine({ ...meter(), generator: result.cores * seconds }, result);
+    return { result, cpu, commands: await commandStats(redis, result.requests.total) };
+  };
   console.log(`\ningest, out of process: autocannon (own process), ${CONNECTIONS} connections, ${SECONDS} s each, unique 10-alert groups`);
   console.log('server                     |  alerts/s |   p50 |   p99 | vs bare');
 
@@ -113,19 +174,22 @@ export async function runOutOfProcess(redisUrl: string): Promise<void> {
   try {
     await ready(barePort, '/', bare);
     await drive(`http://127.0.0.1:${barePort}/webhooks/alertmanager`); // warm-up
-    bareResult = await drive(`http://127.0.0.1:${barePort}/webhooks/alertmanager`);
+    const measured = await measure(`http://127.0.0.1:${barePort}/webhooks/alertmanager`, { server: bare.pid });
+    bareResult = measured.result;
     console.log(line('bare node:http (202)', bareResult));
+    console.log(`  CPU (cores of ${availableParallelism()}): ${measured.cpu}`);
   } finally {
     await stop(bare);
   }
 
-  for (const layout of [['web', 'worker'], ['all']] as const) {
+  const layouts = ([['web', 'worker'], ['all']] as const).filter((layout) => LAYOUTS.includes(layout[0]));
+  for (const layout of layouts) {
     const prefix = `benchp${Date.now()}`;
     const port = await freePort();
-    const main = start([...profile, 'dist/main.js'], firebreakEnv(layout[0], port, prefix));
+    const main = start([...NODE_FLAGS, ...profile, MAIN], firebreakEnv(layout[0], port, prefix));
     const helpers = layout.slice(1).map(async (role) => {
       const p = await freePort();
-      const child = start(['dist/main.js'], firebreakEnv(role, p, prefix));
+      const child = start([...NODE_FLAGS, MAIN], firebreakEnv(role, p, prefix));
       await ready(p, '/readyz', child);
       return child;
     });
@@ -134,13 +198,16 @@ export async function runOutOfProcess(redisUrl: string): Promise<void> {
       await ready(port, '/readyz', main);
       const url = `http://127.0.0.1:${port}/webhooks/alertmanager`;
       await drive(url); // warm-up
-      const result = await drive(url);
+      const { result, cpu, commands } = await measure(url, { firebreak: main.pid, ...(others[0] ? { worker: others[0].pid } : {}) });
       console.log(line(layout.length > 1 ? 'firebreak web (+1 worker)' : 'firebreak all', result, bareResult));
+      console.log(`  CPU (cores of ${availableParallelism()}): ${cpu}`);
+      console.log(`  Redis: ${commands}`);
     } finally {
       await stop(main);
       await Promise.all(others.map(stop));
     }
   }
+  await redis.quit();
   rmSync(configDir, { recursive: true, force: true });
   if (profileDir) console.log(`CPU profiles (open in Chrome DevTools): ${profileDir}`);
 }

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * The load generator, in a process of its own: autocannon POSTing unique 10-alert Alertmanager
- * groups to argv[2] with argv[3] connections for argv[4] seconds; prints autocannon's result as JSON.
+ * groups to argv[2] with argv[3] connections for argv[4] seconds; prints autocannon's result as JSON
+ * (with `cores`: the CPU this process used, in cores).
  */
 const autocannon = require('autocannon');
 
@@ -34,6 +35,8 @@ function group() {
   });
 }
 
+const cpuAtStart = process.cpuUsage();
+const startedAt = performance.now();
 autocannon(
   {
     url,
@@ -49,6 +52,8 @@ autocannon(
       process.exit(1);
     }
     const { requests, latency, statusCodeStats, non2xx, errors, timeouts, duration } = result;
-    process.stdout.write(JSON.stringify({ requests, latency, statusCodeStats, non2xx, errors, timeouts, duration }));
+    const used = process.cpuUsage(cpuAtStart);
+    const cores = (used.user + used.system) / 1000 / (performance.now() - startedAt);
+    process.stdout.write(JSON.stringify({ requests, latency, statusCodeStats, non2xx, errors, timeouts, duration, cores }));
   },
 );

@@ -92,6 +92,8 @@ export function redisKeys(prefix = 'fb') {
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
     alertsPending: (service: string) => svc(service, 'alerts-pending'),
     alertsPendingServices: () => k('alerts-pending-services'),
+    /** Set while a service's digest job waits to start, so intake adds no job when one is waiting. */
+    alertsDigestQueued: (service: string) => svc(service, 'alerts-digest-queued'),
     /** When a source's heartbeat (Watchdog) last arrived. */
     heartbeat: (source: string) => k('heartbeat', keyPart(source)),
     /** The batch of a service's alerts being shown now (they leave Redis only once shown). */

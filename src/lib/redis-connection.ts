@@ -17,15 +17,16 @@ export type RedisTarget =
 /**
  * What a connection is for:
  * - `commands`: stores and scripts; a command fails after 2 retries so an HTTP request answers 503;
+ *   auto-pipelined: commands issued in one tick (by many requests) go out in one write per node;
  * - `producer`: adds jobs; fails at once while Redis is down (no offline queue);
  * - `bullmq`: workers and their blocking reads; retries forever (`maxRetriesPerRequest: null`), as BullMQ requires.
  */
 export type ConnectionPurpose = 'commands' | 'producer' | 'bullmq';
 
-const PURPOSE: Record<ConnectionPurpose, { maxRetriesPerRequest: number | null; enableOfflineQueue: boolean }> = {
-  commands: { maxRetriesPerRequest: 2, enableOfflineQueue: true },
-  producer: { maxRetriesPerRequest: 2, enableOfflineQueue: false },
-  bullmq: { maxRetriesPerRequest: null, enableOfflineQueue: true },
+const PURPOSE: Record<ConnectionPurpose, { maxRetriesPerRequest: number | null; enableOfflineQueue: boolean; enableAutoPipelining: boolean }> = {
+  commands: { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true },
+  producer: { maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: false },
+  bullmq: { maxRetriesPerRequest: null, enableOfflineQueue: true, enableAutoPipelining: false },
 };
 
 /** `host:port,host:port` (IPv6 hosts in brackets); undefined when any entry is not one. */
@@ -49,10 +50,10 @@ const reconnectOnReadOnly = (err: Error): 2 | false => (err.message.startsWith('
 
 /** The one place a Redis connection is made. */
 export function connectRedis(target: RedisTarget, purpose: ConnectionPurpose, extra: RedisOptions = {}): RedisClient {
-  const { maxRetriesPerRequest, enableOfflineQueue } = PURPOSE[purpose];
+  const { maxRetriesPerRequest, enableOfflineQueue, enableAutoPipelining } = PURPOSE[purpose];
   switch (target.kind) {
     case 'single':
-      return new Redis(target.url, { maxRetriesPerRequest, enableOfflineQueue, ...extra });
+      return new Redis(target.url, { maxRetriesPerRequest, enableOfflineQueue, enableAutoPipelining, ...extra });
     case 'sentinel':
       return new Redis({
         sentinels: target.sentinels,
@@ -65,11 +66,13 @@ export function connectRedis(target: RedisTarget, purpose: ConnectionPurpose, ex
         reconnectOnError: reconnectOnReadOnly,
         maxRetriesPerRequest,
         enableOfflineQueue,
+        enableAutoPipelining,
         ...extra,
       });
     case 'cluster': {
       const options: ClusterOptions = {
         enableOfflineQueue,
+        enableAutoPipelining,
         // Reads and writes go to masters: a replica may be behind, and every store reads its own writes.
         scaleReads: 'master',
         // While a master fails over, MOVED/CLUSTERDOWN answers are retried until the replica takes its slots.

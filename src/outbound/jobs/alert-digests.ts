@@ -14,6 +14,18 @@ export const DIGEST_STEP_LEASE_MS = 15_000;
 export const digestJobId = (service: string) => `digest-${keySafe(service)}`;
 
 /**
+ * Changed alerts wait for the service's digest; true when no digest job was waiting for them (the
+ * caller adds one). KEYS: pending, digest-queued flag. ARGV: flag lifetime ms, fingerprint…
+ */
+const MARK = `
+for i = 2, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
+return redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) and 1 or 0
+`;
+
+/** A flag left by a process that died before adding its job stops saving that job after this (the sweeper nudges meanwhile). */
+const QUEUED_FLAG_MS = 60_000;
+
+/**
  * The batch a crashed attempt left, else the waiting alerts as a new batch (numbered per service).
  * Every key is the service's (one Redis Cluster slot); the sweeper's list is updated after (`settle`).
  * KEYS: pending, in-flight, batch hash.
@@ -52,13 +64,30 @@ export class BullAlertDigestScheduler implements PendingAlerts {
     private readonly queue: Queue,
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    redis.defineCommand('firebreakMarkAlerts', { numberOfKeys: 2, lua: MARK });
+  }
 
+  /**
+   * The fingerprints wait (stored before the webhook is answered); a job is added only when none
+   * is waiting to start for the service, so a burst of requests costs one job, not one each.
+   */
   async schedule(service: string, fingerprints: string[]): Promise<void> {
-    // The alerts first, then the sweeper's list (another slot): `settle` relies on this order.
-    await this.redis.sadd(this.keys.alertsPending(service), ...fingerprints);
+    // The alerts first (one slot, the service's), then the sweeper's list (another slot): `settle` relies on this order.
+    const redis = this.redis as RedisClient & { firebreakMarkAlerts(...args: (string | number)[]): Promise<number> };
+    const added = await redis.firebreakMarkAlerts(this.keys.alertsPending(service), this.keys.alertsDigestQueued(service), QUEUED_FLAG_MS, ...fingerprints);
     await this.redis.sadd(this.keys.alertsPendingServices(), service);
-    await this.nudge(service);
+    if (added === 1) await this.nudge(service);
+  }
+
+  /** A digest job starts draining: alerts marked from now on need another job. */
+  async starting(service: string): Promise<void> {
+    await this.redis.del(this.keys.alertsDigestQueued(service));
+  }
+
+  /** Alerts were marked since `starting` and their job could not be added while this one ran. */
+  async markedSince(service: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.alertsDigestQueued(service))) === 1;
   }
 
   /** Make sure a digest job for the service is waiting (a no-op when one already is). */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../../lib/redis-connection';
 import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
 import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
@@ -14,10 +13,10 @@ export interface AlertStoreOptions {
 export const DEFAULT_ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /**
- * One notification, atomically: several replicas may record the same fingerprint at once.
+ * One notification of one alert, atomically (several replicas may record the same fingerprint at
+ * once); only the alert's own hash, so the script's keys stay in one key's family.
  * A notification older than the state (startsAt before the stored one, or a firing resend of the
  * episode that already resolved) is stale: counted, but the state does not change.
- * The service's index is written beside it (`index`): another Redis Cluster slot.
  * KEYS: alert hash. ARGV: alert json, status, now ms, startsAt ms, retention ms.
  * Returns {changed, state, count, isNew}.
  */
@@ -25,28 +24,39 @@ const RECORD = `
 local previous = redis.call('HMGET', KEYS[1], 'state', 'startsAtMs')
 local prevState, prevStart = previous[1], tonumber(previous[2])
 local status, startsAt = ARGV[2], tonumber(ARGV[4])
-local changed, state, stale = 'repeat', status, false
+local changed, state = 'repeat', status
 if not prevState then
   changed = status == 'firing' and 'new' or 'resolved'
-  redis.call('HSET', KEYS[1], 'firstSeen', ARGV[3])
+  redis.call('HSET', KEYS[1], 'firstSeen', ARGV[3], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4], 'lastSeen', ARGV[3])
 elseif startsAt < prevStart or (prevState == 'resolved' and status == 'firing' and startsAt == prevStart) then
-  stale, state = true, prevState
-elseif prevState ~= status then
-  changed = status == 'resolved' and 'resolved' or 'refired'
+  state = prevState
+  redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
+else
+  if prevState ~= status then changed = status == 'resolved' and 'resolved' or 'refired' end
+  redis.call('HSET', KEYS[1], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4], 'lastSeen', ARGV[3])
 end
-if not stale then
-  redis.call('HSET', KEYS[1], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4])
-end
-redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
 local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {changed, state, count, prevState and 0 or 1}
+`;
+
+/**
+ * A service's alerts by last notification: every fingerprint of one request's notifications in
+ * one call, entries older than the retention dropped. KEYS: the service's index.
+ * ARGV: now ms, retention ms, cutoff ms, fingerprint…
+ */
+const INDEX = `
+for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0
 `;
 
 type RecordReply = [AlertChange, AlertStatus, number, number];
 
 interface AlertScripts {
   firebreakRecordAlert(...args: (string | number)[]): Promise<RecordReply>;
+  firebreakIndexAlerts(...args: (string | number)[]): Promise<number>;
 }
 
 /** Fingerprints become key parts as they are when they are safe, else as their sha1. */
@@ -69,6 +79,7 @@ export class RedisAlertStore implements AlertTracker {
 
   constructor(redis: RedisClient, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
     redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 1, lua: RECORD });
+    redis.defineCommand('firebreakIndexAlerts', { numberOfKeys: 1, lua: INDEX });
     this.redis = redis as RedisClient & AlertScripts;
     this.retentionMs = options.retentionMs ?? DEFAULT_ALERT_RETENTION_MS;
   }
@@ -78,33 +89,27 @@ export class RedisAlertStore implements AlertTracker {
     return recorded!;
   }
 
+  /**
+   * One round trip for a whole webhook body: each alert's script, then one index update per
+   * service (the index is written for repeats too, so a retried request repairs it). Sent as
+   * single commands, so a connection with auto-pipelining joins them with other requests' into one
+   * write.
+   */
   async recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]> {
     if (alerts.length === 0) return [];
-    const replies = await spread(this.redis, (batch) => {
-      const scripts = batch as ChainableCommander & { firebreakRecordAlert(...args: (string | number)[]): unknown };
-      for (const alert of alerts) scripts.firebreakRecordAlert(...this.recordArgs(alert, nowMs));
-      this.index(batch, alerts, nowMs);
-    });
-    replies.slice(alerts.length).forEach(([error]) => {
-      if (error) throw error;
-    });
-    return alerts.map((alert, index) => {
-      const [error, reply] = replies[index] ?? [new Error('no reply from Redis')];
-      if (error) throw error;
-      return toResult(alert.fingerprint, reply as RecordReply);
-    });
-  }
-
-  /** Each service's index of fingerprints by last notification, trimmed to the retention. */
-  private index(batch: ChainableCommander, alerts: Alert[], nowMs: number): void {
     const byService = new Map<string, string[]>();
-    for (const alert of alerts) byService.set(alert.service, [...(byService.get(alert.service) ?? []), alert.fingerprint]);
-    for (const [service, fingerprints] of byService) {
-      const key = this.keys.alertsByService(service);
-      batch.zadd(key, ...fingerprints.flatMap((fingerprint) => [nowMs, fingerprint]));
-      batch.zremrangebyscore(key, '-inf', `(${nowMs - this.retentionMs}`);
-      batch.pexpire(key, this.retentionMs);
-    }
+    const retention = this.retentionMs;
+    const replies = alerts.map((alert) => {
+      const fingerprints = byService.get(alert.service);
+      if (fingerprints) fingerprints.push(alert.fingerprint);
+      else byService.set(alert.service, [alert.fingerprint]);
+      return this.redis.firebreakRecordAlert(this.keys.alert(keyPart(alert.fingerprint)), JSON.stringify(alert), alert.status, nowMs, Date.parse(alert.startsAt), retention);
+    });
+    const indexed = [...byService].map(([service, fingerprints]) =>
+      this.redis.firebreakIndexAlerts(this.keys.alertsByService(service), nowMs, retention, nowMs - retention, ...fingerprints),
+    );
+    const [recorded] = await Promise.all([Promise.all(replies), Promise.all(indexed)]);
+    return recorded.map((reply, index) => toResult(alerts[index]!.fingerprint, reply));
   }
 
   async get(fingerprint: string): Promise<AlertState | undefined> {
@@ -129,17 +134,6 @@ export class RedisAlertStore implements AlertTracker {
       }
     }
     return found.slice(0, limit);
-  }
-
-  private recordArgs(alert: Alert, nowMs: number): (string | number)[] {
-    return [
-      this.keys.alert(keyPart(alert.fingerprint)),
-      JSON.stringify(alert),
-      alert.status,
-      nowMs,
-      Date.parse(alert.startsAt),
-      this.retentionMs,
-    ];
   }
 
   private parse(hash: Record<string, string>): AlertState | undefined {

@@ -1,5 +1,3 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { offerId } from '../../src/blocks/remediation';
 import { REMEDIATION_ACTIONS, type RemediationOfferPayload } from '../../src/blocks/remediation-ids';
 import { RemediationOfferStore } from '../../src/outbound/store/remediation-offers';
@@ -11,9 +9,10 @@ import { QUEUE_NAMES } from '../../src/outbound/jobs/queues';
 import { RedisActionStore } from '../../src/outbound/store/action-store';
 import { RedisDeployStore } from '../../src/outbound/store/deploy-store';
 import { RedisIncidentStore } from '../../src/outbound/store/incident-store';
-import { redisUrl, waitFor, type Harness } from './harness';
+import { waitFor, type Harness } from './harness';
 import { blockAction, FORM, postSigned, type SlackPostOptions } from './slack';
 import { aDeploy } from './factories';
+import { queueJobs } from './queue-jobs';
 
 export const RESPONDER = 'U0RESP1';
 export const RESPONDER_2 = 'U0RESP2';
@@ -134,18 +133,8 @@ export async function timeline(h: Pick<Harness, 'redis' | 'prefix'>, incidentId:
 }
 
 /** Every remediation job BullMQ holds for this harness, in any state. */
-export async function remediationJobs(prefix: string) {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAMES.remediation, { connection, prefix: redisKeys(prefix).bullPrefix });
-  try {
-    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children']);
-    return await Promise.all(
-      jobs.map(async (job) => ({ id: job.id, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason })),
-    );
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+export function remediationJobs(prefix: string) {
+  return queueJobs(prefix, QUEUE_NAMES.remediation);
 }
 
 /** Status message versions: the posts (text ends in ": <state>") and every chat.update, in order. */

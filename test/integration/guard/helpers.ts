@@ -1,13 +1,12 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import nock from 'nock';
 import type { GuardWindow, Signal } from '../../../src/domain/guard/model';
 import { redisKeys } from '../../../src/lib/keys';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
 import { RedisGuardStore } from '../../../src/outbound/store/guard-store';
-import { redisUrl, type Harness } from '../../helpers/harness';
+import type { Harness } from '../../helpers/harness';
 import { ONCALL_GROUP, RESPONDER, SECRET } from '../../helpers/remediation';
 import { postWebhook } from '../../helpers/webhooks';
+import { queueJobs } from '../../helpers/queue-jobs';
 
 export const PROMETHEUS = 'http://prometheus.test';
 export const SERVICE_CHANNEL = '#checkout-alerts';
@@ -109,14 +108,6 @@ export function postsIn(h: Harness, channel: string): string[] {
 }
 
 /** Every guard tick job BullMQ holds for this harness, with its state. */
-export async function guardJobs(prefix: string) {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAMES.guard, { connection, prefix: redisKeys(prefix).bullPrefix });
-  try {
-    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
-    return await Promise.all(jobs.map(async (job) => ({ id: job.id ?? '', state: await job.getState() })));
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+export function guardJobs(prefix: string) {
+  return queueJobs(prefix, QUEUE_NAMES.guard);
 }

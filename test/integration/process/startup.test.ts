@@ -1,31 +1,19 @@
-import { baseChildEnv } from '../../helpers/child-env';
-import { spawn } from 'node:child_process';
+import { runMain } from '../../helpers/child-env';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../../src/lib/redis-server';
 import { Redis } from 'ioredis';
 import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
 
-const ROOT = resolve(__dirname, '../../..');
 
-/** Run `src/main.ts` as the real process; collect its output until it exits or `stop` is called. */
-function runBot(env: Record<string, string>) {
-  // node itself, not the tsx binary: tsx relays SIGTERM through a helper that SIGKILLs a child slow to answer (exit 143 under load).
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { ...baseChildEnv(), ...env } });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
 
 describe('the bot as a process', () => {
   it('stops at start with every problem of an invalid config file, naming the keys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firebreak-config-'));
     const file = join(dir, 'firebreak.yaml');
     writeFileSync(file, 'services:\n  checkout:\n    channel: "not a channel"\n    responders: [bob]\n    escalation: [{ after: later, notify: [U0A] }]\n');
-    const bot = runBot({ FIREBREAK_CONFIG: file, REDIS_URL: redisUrl(), PORT: '0' });
+    const bot = runMain({ FIREBREAK_CONFIG: file, REDIS_URL: redisUrl(), PORT: '0' });
     expect(await bot.exited).toBe(1);
     const output = bot.output();
     expect(output).toContain(file);
@@ -33,7 +21,7 @@ describe('the bot as a process', () => {
   });
 
   it('names a bad environment variable', async () => {
-    const bot = runBot({ PORT: 'eighty', REDIS_URL: redisUrl() });
+    const bot = runMain({ PORT: 'eighty', REDIS_URL: redisUrl() });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('PORT');
   });
@@ -41,7 +29,7 @@ describe('the bot as a process', () => {
   it('with the sandbox refused (FIREBREAK_SANDBOX=0) and no Slack credentials, serves /healthz and says what it needs', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-data-'));
-    const bot = runBot({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0', FIREBREAK_DRAIN_SECONDS: '0' });
+    const bot = runMain({ PORT: String(port), FIREBREAK_DATA_DIR: dataDir, LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0', FIREBREAK_DRAIN_SECONDS: '0' });
     try {
       await waitFor('healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 20_000);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -60,7 +48,7 @@ describe('the bot as a process', () => {
 
   it('with no Slack credentials at all, runs the sandbox workspace, prints its URL and answers /incident there', async () => {
     const port = await freePort();
-    const bot = runBot({ PORT: String(port), REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: `proc${port}`, LOG_LEVEL: 'warn' });
+    const bot = runMain({ PORT: String(port), REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: `proc${port}`, LOG_LEVEL: 'warn' });
     try {
       await waitFor('the sandbox URL', () => bot.output().includes(`http://127.0.0.1:${port}/sandbox`), 20_000);
       const page = await fetch(`http://127.0.0.1:${port}/sandbox`);

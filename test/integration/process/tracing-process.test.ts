@@ -1,24 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../../src/lib/redis-server';
-import { baseChildEnv } from '../../helpers/child-env';
+import { runMain } from '../../helpers/child-env';
 import { deleteKeys, redisUrl, waitFor } from '../../helpers/harness';
 import { KIND, startOtlpReceiver } from '../../helpers/otlp-receiver';
 
-const ROOT = resolve(__dirname, '../../..');
 const TOKEN = 'tracing-process-token';
 
-/** `src/main.ts` as the real process (node itself: tsx's own binary relays signals badly). */
-function runBot(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { ...baseChildEnv(), ...env } });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
 
 describe('tracing in the running process', () => {
   it('exports the spans still buffered when SIGTERM stops it', async () => {
@@ -26,7 +14,7 @@ describe('tracing in the running process', () => {
     const redis = new Redis(redisUrl());
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const port = await freePort();
-    const bot = runBot({
+    const bot = runMain({
       REDIS_URL: redisUrl(),
       PORT: String(port),
       WEBHOOK_TOKEN: TOKEN,
@@ -64,7 +52,7 @@ describe('tracing in the running process', () => {
   }, 60_000);
 
   it('stops at start on a bad tracing variable, naming it', async () => {
-    const bot = runBot({ REDIS_URL: redisUrl(), PORT: '0', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    const bot = runMain({ REDIS_URL: redisUrl(), PORT: '0', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('OTEL_EXPORTER_OTLP_PROTOCOL: only http/json');
   });

@@ -1,13 +1,12 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import nock from 'nock';
 import { loadContent, type Content } from '../../../src/content';
 import type { RecoveryPolicy } from '../../../src/domain/recovery/model';
-import { redisKeys } from '../../../src/lib/keys';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
-import { redisUrl, type Harness } from '../../helpers/harness';
+import type { Harness } from '../../helpers/harness';
 import { INCIDENT_CHANNEL, ONCALL_GROUP, RESPONDER, RESPONDER_2, SECRET } from '../../helpers/remediation';
 import { postWebhook } from '../../helpers/webhooks';
+import { queueJobs, withQueue } from '../../helpers/queue-jobs';
+import { postsIn } from '../guard/helpers';
 
 export const PROMETHEUS = 'http://prometheus.recovery.test';
 
@@ -67,32 +66,17 @@ export async function pushHealthy(h: Pick<Harness, 'url'>, deployedAt: number, c
 
 /** Posts in the incident channel's rollback thread, as text. */
 export function threadTexts(h: Harness, channel = INCIDENT_CHANNEL): string[] {
-  return h.slack
-    .called('chat.postMessage')
-    .filter((c) => c.body.channel === channel)
-    .map((c) => String(c.body.text));
+  return postsIn(h, channel);
 }
 
 /** Every recovery job BullMQ holds for this prefix, with its state and due time. */
-export async function recoveryJobs(prefix: string) {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAMES.recovery, { connection, prefix: redisKeys(prefix).bullPrefix });
-  try {
-    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
-    return await Promise.all(
-      jobs.map(async (job) => ({ id: job.id ?? '', state: await job.getState(), dueAt: job.timestamp + (job.opts.delay ?? 0), data: job.data as Record<string, unknown>, returned: job.returnvalue as unknown })),
-    );
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+export function recoveryJobs(prefix: string) {
+  return queueJobs(prefix, QUEUE_NAMES.recovery);
 }
 
 /** Run a recovery job again under another id (a replay: a retried or re-added job) and wait for it to finish. */
-export async function replay(prefix: string, id: string, data: Record<string, unknown>): Promise<unknown> {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAMES.recovery, { connection, prefix: redisKeys(prefix).bullPrefix });
-  try {
+export function replay(prefix: string, id: string, data: Record<string, unknown>): Promise<unknown> {
+  return withQueue(prefix, QUEUE_NAMES.recovery, async (queue) => {
     const job = await queue.add(String(data.kind), data, { jobId: `${id}-replay` });
     for (let i = 0; i < 400; i++) {
       const state = await job.getState();
@@ -100,10 +84,7 @@ export async function replay(prefix: string, id: string, data: Record<string, un
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`replayed job ${id} did not finish`);
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+  });
 }
 
 /** Prometheus's /api/v1/query by nock: each query answered from `values` (undefined → empty result). */

@@ -1,32 +1,20 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { freePort } from '../../../src/lib/redis-server';
-import { baseChildEnv } from '../../helpers/child-env';
+import { runMain } from '../../helpers/child-env';
 import { waitFor } from '../../helpers/harness';
 import { startRedisCluster, type RedisClusterHandle } from '../../helpers/redis-cluster';
 import { postWebhook } from '../../helpers/webhooks';
 
-const ROOT = resolve(__dirname, '../../..');
 
-/** `src/main.ts` as the real process, as startup.test.ts runs it. */
-function runBot(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { ...baseChildEnv(), ...env } });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
 
 describe('main.ts with REDIS_CLUSTER_NODES / REDIS_SENTINELS', () => {
   it('a bad node list stops the start naming the key', async () => {
-    const bot = runBot({ REDIS_CLUSTER_NODES: 'redis-0:7000,redis-1', PORT: '0' });
+    const bot = runMain({ REDIS_CLUSTER_NODES: 'redis-0:7000,redis-1', PORT: '0' });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('REDIS_CLUSTER_NODES: must be host:port pairs');
   });
 
   it('two ways to reach Redis at once stop the start', async () => {
-    const bot = runBot({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'm', PORT: '0' });
+    const bot = runMain({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'm', PORT: '0' });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('REDIS_SENTINELS: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS');
   });
@@ -41,7 +29,7 @@ describe('main.ts with REDIS_CLUSTER_NODES / REDIS_SENTINELS', () => {
     it('starts no redis-server of its own, is ready, stores an alert, and stops cleanly', async () => {
       const port = await freePort();
       const nodes = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).slice(0, 1).join(',');
-      const bot = runBot({
+      const bot = runMain({
         REDIS_CLUSTER_NODES: nodes, PORT: String(port), LOG_LEVEL: 'info', FIREBREAK_SANDBOX: '0', FIREBREAK_DRAIN_SECONDS: '0',
         WEBHOOK_TOKEN: 'tok', FIREBREAK_REDIS_PREFIX: `proc${port}`,
       });

@@ -42,6 +42,7 @@ describe('alert digests: at least once, shown once', () => {
   let redis: Redis;
   let keys: RedisKeys;
   let queue: Queue;
+  let queueConnection: Redis;
   let notifier: RecordingNotifier;
   let pending: BullAlertDigestScheduler;
   let alerts: RedisAlertStore;
@@ -51,7 +52,9 @@ describe('alert digests: at least once, shown once', () => {
   beforeEach(() => {
     redis = new Redis(process.env.TEST_REDIS_URL as string, { maxRetriesPerRequest: 1 });
     keys = redisKeys(`t-${randomUUID().slice(0, 12)}`);
-    queue = createQueue(QUEUE_NAMES.alertDigests, { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix: keys.bullPrefix });
+    // BullMQ never closes a connection it was given: the test quits it itself.
+    queueConnection = redis.duplicate({ maxRetriesPerRequest: null });
+    queue = createQueue(QUEUE_NAMES.alertDigests, { connection: queueConnection, prefix: keys.bullPrefix });
     notifier = new RecordingNotifier();
     pending = new BullAlertDigestScheduler(queue, redis, keys);
     alerts = new RedisAlertStore(redis, keys, { retentionMs: 24 * 3600_000 });
@@ -62,6 +65,7 @@ describe('alert digests: at least once, shown once', () => {
   afterEach(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
+    await queueConnection.quit();
     await deleteKeys(redis, `${keys.prefix}:*`);
     await redis.quit();
   });

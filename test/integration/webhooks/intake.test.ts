@@ -160,6 +160,9 @@ describe('webhooks with Redis down', () => {
     const dir = mkdtempSync(join(tmpdir(), 'firebreak-down-'));
     let redis = await startLocalRedis({ dir });
     const h = await startHarness({ redisUrl: redis.url });
+    // Every connection the app holds (its workers' blocking reads too): all must be back before closing.
+    const clients = async () => String(await h.redis.client('LIST')).trim().split('\n').length;
+    const connected = await clients();
     try {
       await redis.stop();
       const answer = await postWebhook(h.url, 'alert', { service: 'checkout', name: 'X', startsAt: minutesAgo(1) });
@@ -169,6 +172,9 @@ describe('webhooks with Redis down', () => {
       redis = await startLocalRedis({ dir, port: redis.port });
       await waitFor('ready again', async () => (await fetch(`${h.url}/readyz`)).status === 200, 15_000);
       expect((await postWebhook(h.url, 'alert', { service: 'checkout', name: 'X', startsAt: minutesAgo(1) })).status).toBe(202);
+      // A BullMQ worker closed while its blocking connection waits to reconnect never finishes closing
+      // (ioredis emits no 'end' then), and its lock timer keeps Jest's worker alive: wait for them all.
+      await waitFor('every connection back', async () => (await clients()) >= connected, 15_000);
     } finally {
       await h.close();
       await redis.stop();

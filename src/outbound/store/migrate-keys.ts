@@ -76,19 +76,19 @@ export interface MigrationReport {
 export async function migrateKeys(redis: RedisClient, prefix: string): Promise<MigrationReport> {
   if (isCluster(redis)) throw new Error('migrate keys on the single Redis that holds them, before moving to a cluster');
   const report: MigrationReport = { moved: 0, kept: [] };
-  const todo: [string, Migration][] = [];
+  const moves: [string, Migration][] = [];
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
     cursor = next;
     for (const key of found) {
       const migration = migratedKey(key, prefix);
-      if (migration) todo.push([key, migration]);
+      if (migration) moves.push([key, migration]);
     }
   } while (cursor !== '0');
   // Incident documents first: a request claim is built from the document it names.
-  todo.sort(([, a], [, b]) => Number(a.kind === 'request') - Number(b.kind === 'request'));
-  for (const [old, migration] of todo) {
+  moves.sort(([, a], [, b]) => Number(a.kind === 'request') - Number(b.kind === 'request'));
+  for (const [old, migration] of moves) {
     if ((await migrate(redis, prefix, old, migration)) === 'moved') report.moved += 1;
     else report.kept.push(old);
   }

@@ -5,7 +5,9 @@ import { remediationActionId } from '../../../src/domain/remediation/model';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { settled } from '../../helpers/remediation';
 import { FakePrometheus, guardConfig, guardWindow, postDeploy, postsIn, SERVICE_CHANNEL } from '../guard/helpers';
-import { announcementQueue, announcementsSettled, replies, topPosts } from './helpers';
+import { announcementsSettled, replies, topPosts } from './helpers';
+import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
+import { withQueue } from '../../helpers/queue-jobs';
 
 /**
  * The guard's watch in the deploy announcement's thread: the deployment runbook's warn bounds (the
@@ -61,15 +63,12 @@ describe('the guard’s watch in the deploy announcement’s thread', () => {
     expect((await guardWindow(h, deployId))?.state).toBe('expired');
 
     // The job replayed (its completed record gone and added again) and a second job for the same close: still one post.
-    const { queue, close } = announcementQueue(h.prefix);
-    try {
+    await withQueue(h.prefix, QUEUE_NAMES.deployAnnouncements, async (queue) => {
       await queue.remove(`dac-${deployId}`);
       await queue.add('close', { kind: 'close', deployId }, { jobId: `dac-${deployId}` });
       await queue.add('close', { kind: 'close', deployId }, { jobId: `dac-${deployId}-replayed` });
       await queue.add('deploy', { kind: 'deploy', deployId }, { jobId: `da-${deployId}-replayed` });
-    } finally {
-      await close();
-    }
+    });
     await announcementsSettled(h);
     expect(closes()).toHaveLength(1);
     expect(topPosts(h, DEPLOYS)).toHaveLength(1);

@@ -1,31 +1,22 @@
 import { trace } from '@opentelemetry/api';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import pino from 'pino';
 import { version } from '../../../package.json';
 import { remediationActionId } from '../../../src/domain/remediation/model';
-import { redisKeys } from '../../../src/lib/keys';
 import { tracingActive } from '../../../src/lib/tracing';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
-import { redisUrl, startHarness, waitFor, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
+import { startHarness, waitFor, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
 import { KIND, startOtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
 import { recordingEndpoint } from '../../helpers/recorder';
 import { click, ONCALL_GROUP, SECRET, seedDeploy, seedIncident, serviceConfig, settled, untilJobsFinished } from '../../helpers/remediation';
 import { postWebhook } from '../../helpers/webhooks';
+import { withQueue } from '../../helpers/queue-jobs';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-async function firstSweepDone(bot: Harness): Promise<void> {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAMES.alertDigests, { connection, prefix: redisKeys(bot.prefix).bullPrefix });
-  try {
-    await waitFor('the first digest sweep', async () => (await queue.getCompletedCount()) >= 1);
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+function firstSweepDone(bot: Harness): Promise<void> {
+  return withQueue(bot.prefix, QUEUE_NAMES.alertDigests, (queue) => waitFor('the first digest sweep', async () => (await queue.getCompletedCount()) >= 1));
 }
 
 describe('OpenTelemetry tracing', () => {

@@ -26,8 +26,9 @@ describe('deploy guard windows', () => {
     expect(prometheus.evaluations()).toBeGreaterThanOrEqual(2);
     expect(h.slack.called('chat.postMessage')).toEqual([]);
     expect(await remediationJobs(h.prefix)).toEqual([]);
-    const jobs = await guardJobs(h.prefix);
-    expect(jobs.every((job) => job.state === 'completed' && /^guard-[0-9a-f-]+-\d+$/.test(job.id))).toBe(true);
+    // The tick that ended the window is marked completed a moment after it wrote "expired".
+    await waitFor('the last tick to finish', async () => (await guardJobs(h.prefix)).every((job) => job.state === 'completed'));
+    expect((await guardJobs(h.prefix)).every((job) => /^guard-[0-9a-f-]+-\d+$/.test(job.id))).toBe(true);
     const seen = prometheus.evaluations();
     await sleep(600);
     expect(prometheus.evaluations()).toBe(seen);

@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
-import { click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline } from '../../helpers/remediation';
+import { click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline, untilJobsFinished } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
 import { exited, startWorkerProcess } from '../../helpers/worker-processes';
 
@@ -77,6 +77,8 @@ describe('crash safety', () => {
 
     children.push(await startWorkerProcess(env));
     const record = await settled(h, id, 'succeeded', 25_000);
+    // The record says succeeded a moment before BullMQ marks the job completed.
+    await untilJobsFinished(h);
 
     expect(deployer.keys).toEqual([id, id]);
     expect(record.progress.state).toBe('succeeded');

@@ -106,6 +106,7 @@ describe('Rollback failures and retries', () => {
 
     expect((await click(h, { deploy, context })).status).toBe(200);
     const failed = await settled(h, id, 'failed', 15_000);
+    await untilJobsFinished(h);
     expect(failed.progress.attempt).toBe(2);
     const program = process.execPath;
     expect(failed.progress.error).toBe(`${program} timed out after 300 ms and was killed`);

@@ -42,7 +42,9 @@ export function wireIntake(options: Wiring & {
   const { redis, keys, queueSettings, deploys, alerts, incidents, repository, config, content, clock, logger } = options;
   const queue = createQueue(QUEUE_NAMES.alertDigests, queueSettings);
   const digests = new BullAlertDigestScheduler(queue, redis, keys);
-  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock, watcher: options.watcher });
+  // Incidents and cards exist only for configured services (the start form and auto-start refuse others).
+  const shown = (alert: Alert) => alert.test === true || Object.hasOwn(config.services, alert.service);
+  const intake = new IntakeService({ deploys, alerts, digests, incidents, repository, clock, watcher: options.watcher, shown });
   const { policy } = content;
   const verdict = (alert: Alert) =>
     analyseAlert(alert, {

@@ -28,6 +28,12 @@ export class IntakeService {
       repository: IncidentRepository;
       clock: Clock;
       watcher?: DeployWatcher;
+      /**
+       * Whether a digest could ever show this alert (a configured service's, or a sender's test).
+       * Other alerts are stored and indexed only: a shared Alertmanager's storm for services nobody
+       * configured costs no digest work. Default: every alert.
+       */
+      shown?: (alert: Alert) => boolean;
     },
   ) {}
 
@@ -47,13 +53,15 @@ export class IntakeService {
     const recorded = await this.deps.alerts.recordMany(alerts, this.deps.clock.now().getTime());
     const changedByService = new Map<string, string[]>();
     recorded.forEach((result, index) => {
-      if (result.changed === 'repeat') return;
+      if (result.changed === 'repeat' || this.deps.shown?.(alerts[index]!) === false) return;
       const service = alerts[index]!.service;
-      changedByService.set(service, [...(changedByService.get(service) ?? []), result.fingerprint]);
+      const fingerprints = changedByService.get(service);
+      if (fingerprints) fingerprints.push(result.fingerprint);
+      else changedByService.set(service, [result.fingerprint]);
     });
     for (const [service, fingerprints] of changedByService) await this.deps.digests.schedule(service, fingerprints);
     const id = alerts.length === 1 ? alerts[0]!.fingerprint : digest(alerts.map((a) => `${a.fingerprint}/${a.status}/${a.startsAt}`));
-    return { id, duplicate: changedByService.size === 0 };
+    return { id, duplicate: recorded.every((result) => result.changed === 'repeat') };
   }
 
   /** A deploy of a service with an open incident goes on that incident's timeline. */

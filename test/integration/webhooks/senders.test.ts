@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import { sleep, startHarness, waitFor, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
 import { fixture, githubHeaders, postWebhook } from '../../helpers/webhooks';
 import { GITHUB_SECRET } from '../../helpers/harness';
+import { queueJobs } from '../../helpers/queue-jobs';
+import { redisKeys } from '../../../src/lib/keys';
+import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
 
 /** Real senders over HTTP: their default payloads, Test buttons, form-encoded deliveries and batches. */
 
@@ -51,11 +54,18 @@ describe('real senders', () => {
     expect(h.slack.postsTo('#incidents')).toEqual([]);
   });
 
-  it('an alert of an unknown service is stored and counted, never posted to the announcements channel', async () => {
-    const answer = await postWebhook(h.url, 'alert', { service: 'mystery', name: 'Boom', severity: 'critical', startsAt: minutesAgo(1), fingerprint: 'fp-mystery' });
+  it('an alert of an unknown service is stored, indexed and counted, costs no digest, and is never posted', async () => {
+    const alert = { service: 'mystery', name: 'Boom', severity: 'critical', startsAt: minutesAgo(1), fingerprint: 'fp-mystery' };
+    const answer = await postWebhook(h.url, 'alert', alert);
     expect(answer.status).toBe(202);
+    expect(answer.json).toEqual({ id: 'fp-mystery' });
     expect(await h.redis.exists(`${h.prefix}:alert:fp-mystery`)).toBe(1);
+    expect(await h.redis.zrange(redisKeys(h.prefix).alertsByService('mystery'), 0, -1)).toEqual(['fp-mystery']);
     expect(await metric(h, 'firebreak_webhook_items_total{source="alert",outcome="unknown_service"}')).toBe(1);
+    // Nothing waits for a digest: no card or incident can exist for a service nobody configured.
+    expect(await h.redis.exists(redisKeys(h.prefix).alertsPending('mystery'))).toBe(0);
+    expect((await queueJobs(h.prefix, QUEUE_NAMES.alertDigests)).filter((job) => job.id.includes('mystery'))).toEqual([]);
+    expect((await postWebhook(h.url, 'alert', alert)).json).toEqual({ id: 'fp-mystery', duplicate: true });
     await sleep(1500);
     expect(h.slack.called('chat.postMessage')).toEqual([]);
   });

@@ -55,7 +55,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
     const partial = accepted.skipped?.length || accepted.heartbeats ? { accepted: accepted.accepted, skipped: accepted.skipped ?? [] } : {};
     const heartbeats = accepted.heartbeats ? { heartbeats: accepted.heartbeats } : {};
-    res.status(202).json({ id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
+    sendJson(res, 202, { id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
   };
   /** Items by outcome in /metrics: skipped ones at once, the others once stored. */
   const count = (source: WebhookSource, summary: BatchSummary, stored: boolean) => {
@@ -174,4 +174,13 @@ export function webhookRouter(deps: WebhookDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The hot path's answer without Express's `res.json` (which hashes every body for an ETag no
+ * webhook sender sends back): same status, type and length.
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
 }

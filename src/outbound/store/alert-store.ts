@@ -46,7 +46,12 @@ return {changed, state, count, prevState and 0 or 1}
  * ARGV: now ms, retention ms, cutoff ms, fingerprint…
  */
 const INDEX = `
-for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end
+-- One ZADD per 500 fingerprints (unpack's stack has room for a few thousand values).
+for first = 4, #ARGV, 500 do
+  local scored = {}
+  for i = first, math.min(first + 499, #ARGV) do scored[#scored + 1] = ARGV[1]; scored[#scored + 1] = ARGV[i] end
+  redis.call('ZADD', KEYS[1], unpack(scored))
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 0

@@ -219,6 +219,12 @@ describe('RedisAlertStore', () => {
     expect(states.every((s) => s.count === 50)).toBe(true);
   });
 
+  it('indexes a body of 5,000 alerts of one service (its index is written in chunks)', async () => {
+    const alerts = store();
+    await alerts.recordMany(Array.from({ length: 5_000 }, (_, i) => newAlert({ fingerprint: `big-${i}` })), T0);
+    expect(await alerts.recent('checkout', { limit: 6_000 })).toHaveLength(5_000);
+  });
+
   it('lists a service\'s alerts most recently seen first, by state', async () => {
     const alerts = store();
     await alerts.record(newAlert({ fingerprint: 'a' }), T0);

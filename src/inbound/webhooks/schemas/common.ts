@@ -4,7 +4,10 @@ import { DEPLOY_STRATEGIES, noChanges } from '../../../domain/deploys/model';
 /** Any ISO 8601 date-time with a zone (Z or an offset), normalised to UTC `toISOString()`. */
 export const isoTimestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-22T10:00:00Z' })
-  .transform((text) => new Date(text).toISOString());
+  .transform((text) => (CANONICAL_UTC.test(text) ? text : new Date(text).toISOString()));
+
+/** Already `toISOString()`'s form: kept as it is (parsing and printing it again gives the same text). */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -21,7 +24,11 @@ export const templatedText = templated(z.string().optional()).transform((text) =
 /** Labels as strings; numbers and booleans a sender put in are turned into text. */
 export const labelsSchema = z.record(
   z.string(),
-  z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
+  z
+    .custom<string | number | boolean>((value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean', {
+      message: 'must be a string, number or boolean',
+    })
+    .transform((value) => String(value)),
 );
 
 export const strategySchema = z.enum(DEPLOY_STRATEGIES);

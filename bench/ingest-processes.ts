@@ -19,8 +19,10 @@ const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '64';
 const TOKEN = 'bench-token';
 /** The entry point measured (BENCH_MAIN, e.g. another build's dist/main.js to compare with). */
 const MAIN = process.env.BENCH_MAIN ?? 'dist/main.js';
-/** Extra node flags for the Firebreak processes (BENCH_NODE_FLAGS='--max-semi-space-size=32'). */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** The node flags `npm start` (and the image's CMD) runs with, between `node` and the entry point. */
+const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1, -1);
+/** Node flags for the Firebreak processes: as deployed, unless BENCH_NODE_FLAGS says otherwise ('' for none). */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS === undefined ? START_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
 /** Which layouts to run (BENCH_LAYOUTS=web,all). */
 const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'web,all').split(',');
 

@@ -24,11 +24,13 @@ describe('Dockerfile and compose.yaml', () => {
   const stages = steps.reduce<{ op: string; args: string }[][]>((all, step) => (step.op === 'FROM' ? [...all, [step]] : (all.at(-1)!.push(step), all)), []);
   const runtime = stages.at(-1)!;
 
-  it('builds on Node 22 LTS in two stages and runs what package.json names, as a non-root user', () => {
+  it('builds on Node 22 LTS in two stages and runs what `npm start` runs (package.json\'s main, same flags), as a non-root user', () => {
     expect(stages).toHaveLength(2);
     for (const [from] of stages) expect(from!.args).toMatch(/^node:22(\.|-|\s|$)/);
-    const main = (JSON.parse(read('package.json')) as { main: string }).main;
-    expect(runtime.find((s) => s.op === 'CMD')?.args).toBe(JSON.stringify(['node', main]).replace(/,/g, ', '));
+    const { main, scripts } = JSON.parse(read('package.json')) as { main: string; scripts: { start: string } };
+    const start = scripts.start.split(' ');
+    expect(start.at(-1)).toBe(main);
+    expect(runtime.find((s) => s.op === 'CMD')?.args).toBe(JSON.stringify(start).replace(/,/g, ', '));
     const user = runtime.find((s) => s.op === 'USER')?.args ?? '';
     expect(user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/); // numeric, so runAsNonRoot can check it
   });

@@ -2,10 +2,12 @@
  * Remediation clicks at once: 200 concurrent Rollback clicks (signed block_actions) on 200 different
  * incidents, each for its own deploy. Prints Slack ack latency p50/p99 next to a bare Bolt app acking
  * a no-op action in the same run (and the ratio), and click → executor call p50/p99, the executor
- * being an http deployer on a local port. Slack's Web API is a local stand-in.
+ * being an http deployer on a local port. Slack's Web API is a local stand-in. Measured twice: web
+ * and workers in one process, then a web-only Firebreak with the workers in a process of their own.
  *
  *   npm run bench -- actions            (REDIS_URL to use a running Redis; otherwise a local one)
  *   BENCH_CLICKS=500 npm run bench -- actions
+ *   BENCH_SPLIT=1 npm run bench -- actions     (only the split layout; 0 for only the one process)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +40,8 @@ import { ms, percentile } from './stats';
 
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? CLICKS);
-const SPLIT = process.env.BENCH_SPLIT === '1';
+/** Layouts measured: both by default (one process, then web + a worker process); BENCH_SPLIT=0 or 1 for one. */
+const SPLITS = process.env.BENCH_SPLIT === undefined ? [false, true] : [process.env.BENCH_SPLIT === '1'];
 const SIGNING_SECRET = 'bench-signing-secret';
 const RESPONDER = 'U0BENCH';
 
@@ -175,6 +178,10 @@ const closeServer = (server: Server) =>
   });
 
 export async function run(): Promise<void> {
+  for (const split of SPLITS) await runLayout(split);
+}
+
+async function runLayout(split: boolean): Promise<void> {
   let local: LocalRedis | undefined;
   let dir: string | undefined;
   let redisUrl = process.env.REDIS_URL;
@@ -193,9 +200,9 @@ export async function run(): Promise<void> {
   const configText = `services:\n  checkout:\n    channel: "#checkout"\n    responders: [${RESPONDER}]\n    rollback: { executor: http, url: "${far.deployerUrl}/rollback", secret: "bench", attempts: 3, backoff: 1s }\n`;
   const config = parseConfigText(configText, 'bench config', {});
   const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: far.slackApiUrl, PORT: '0', LOG_LEVEL: 'silent', FIREBREAK_REDIS_PREFIX: prefix });
-  // BENCH_SPLIT=1: a web-only Firebreak (workers: false) and the remediation worker in a process of its own.
-  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'), workers: !SPLIT });
-  const workerProcess = SPLIT ? await startWorkerProcess({ TEST_REDIS_URL: redisUrl, FIREBREAK_REDIS_PREFIX: prefix, FIREBREAK_TEST_CONFIG: configText, SLACK_API_URL: far.slackApiUrl }) : undefined;
+  // split: a web-only Firebreak (workers: false) and the remediation worker in a process of its own.
+  const firebreak = await startFirebreak({ env, config, content: loadContent(), redisUrl, logger: createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'), workers: !split });
+  const workerProcess = split ? await startWorkerProcess({ TEST_REDIS_URL: redisUrl, FIREBREAK_REDIS_PREFIX: prefix, FIREBREAK_TEST_CONFIG: configText, SLACK_API_URL: far.slackApiUrl }) : undefined;
 
   try {
     // One incident and one deploy (its own environment, so each is the latest there) per click.
@@ -275,7 +282,7 @@ export async function run(): Promise<void> {
       ['  stored → job started', ms(percentile(stages.started, 50)), ms(percentile(stages.started, 99)), ms(Math.max(...stages.started))],
       ['  job started → executor call', ms(percentile(stages.called, 50)), ms(percentile(stages.called, 99)), ms(Math.max(...stages.called))],
     ];
-    console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks; ${SPLIT ? 'web-only Firebreak + a worker process' : 'web and workers in one process'})`);
+    console.log(`\nactions: ${CLICKS} concurrent Rollback clicks on different incidents (after ${WARMUP} warm-up clicks; ${split ? 'web-only Firebreak + a worker process' : 'web and workers in one process'})`);
     for (const row of rows) console.log(`  ${row[0]!.padEnd(32)} ${row.slice(1).map((cell) => cell!.padStart(10)).join(' ')}`);
     console.log(`  executor calls: ${toExecutor.length}/${CLICKS}; actions finished (announced): ${await finished()}/${CLICKS}; deployer calls total: ${arrivals.size}`);
     console.log(`  aims: ack p99 < 50 ms (${percentile(acks, 99) < 50 ? 'met' : 'missed'}), click → executor p99 < 500 ms (${percentile(toExecutor, 99) < 500 ? 'met' : 'missed'})\n`);

@@ -21,7 +21,7 @@ export const REMEDIATION_WORKER_TIMING = {
  * BullMQ fetches a worker's jobs one Redis round trip at a time; a burst of clicks is picked up
  * sooner by a few workers side by side (each with its own blocking connection).
  */
-export const REMEDIATION_WORKERS = { count: 4, concurrencyEach: 32 };
+export const REMEDIATION_WORKERS = { count: 4, concurrencyEach: 64 };
 
 const STALLED_TOO_OFTEN = 'stalled more than allowable limit';
 

@@ -167,7 +167,7 @@ describe('RedisAlertStore', () => {
     const refired = newAlert({ startsAt: iso(T0 + 20 * MINUTE) });
     expect(await alerts.record(refired, T0 + 21 * MINUTE)).toMatchObject({ isNew: false, changed: 'refired', state: 'firing', count: 5 });
 
-    expect(await alerts.get('3b15fd163d36582e')).toEqual({
+    expect(await alerts.get('checkout', '3b15fd163d36582e')).toEqual({
       ...refired,
       state: 'firing',
       firstSeen: iso(T0),
@@ -186,7 +186,7 @@ describe('RedisAlertStore', () => {
     // A resolution of the earlier episode arriving late.
     const late = newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) });
     expect(await alerts.record(late, T0 + 32 * MINUTE)).toMatchObject({ changed: 'repeat', state: 'firing' });
-    expect((await alerts.get('3b15fd163d36582e'))?.state).toBe('firing');
+    expect((await alerts.get('checkout', '3b15fd163d36582e'))?.state).toBe('firing');
   });
 
   it('treats an alert first seen resolved as new but resolved', async () => {
@@ -202,7 +202,7 @@ describe('RedisAlertStore', () => {
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     expect(results.filter((r) => r.changed === 'new')).toHaveLength(1);
     expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect((await alerts.get('3b15fd163d36582e'))?.count).toBe(50);
+    expect((await alerts.get('checkout', '3b15fd163d36582e'))?.count).toBe(50);
   });
 
   it('records a storm in pipelined batches without losing a notification', async () => {
@@ -240,8 +240,8 @@ describe('RedisAlertStore', () => {
     const alerts = store();
     await alerts.record(newAlert({ fingerprint: 'a:b' }), T0);
     await alerts.record(newAlert({ fingerprint: 'a_b' }), T0);
-    expect((await alerts.get('a:b'))?.count).toBe(1);
-    expect((await alerts.get('a_b'))?.count).toBe(1);
+    expect((await alerts.get('checkout', 'a:b'))?.count).toBe(1);
+    expect((await alerts.get('checkout', 'a_b'))?.count).toBe(1);
   });
 
   it('expires alert state after retention and trims the service index', async () => {
@@ -249,7 +249,7 @@ describe('RedisAlertStore', () => {
     await alerts.record(newAlert({ fingerprint: 'old' }), T0);
     await alerts.record(newAlert({ fingerprint: 'new' }), T0 + 2 * HOUR);
     expect(await redis.zrange(keys.alertsByService('checkout'), 0, -1)).toEqual(['new']);
-    const ttl = await redis.pttl(keys.alert('new'));
+    const ttl = await redis.pttl(keys.alert('checkout', 'new'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(HOUR);
   });

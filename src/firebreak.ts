@@ -14,7 +14,8 @@ import { createHttpApp, finishHttpApp } from './inbound/http/server';
 import { createSlackApp, slackClientOptions } from './inbound/slack/app';
 import type { SlackDeps } from './inbound/slack/deps';
 import { startIncidentEventWorker } from './inbound/workers/incident-events';
-import { webhookRouter } from './inbound/webhooks/routes';
+import { leanWebhooks } from './inbound/webhooks/lean';
+import { webhookHandlers, webhookRouter } from './inbound/webhooks/routes';
 import type { Alert } from './domain/alerts/model';
 import { verdictSummary } from './blocks/alert-card';
 import { systemClock, type Clock } from './lib/clock';
@@ -200,10 +201,13 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     }
   }
   options.routes?.mount(httpApp);
+  let lean: ReturnType<typeof leanWebhooks> | undefined;
   if (serveTraffic) {
-    httpApp.use(
-      webhookRouter({ intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock }),
-    );
+    const webhookDeps = { intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock };
+    const handlers = webhookHandlers(webhookDeps);
+    httpApp.use(webhookRouter(webhookDeps, handlers));
+    // With tracing on, every request goes through Express (its middleware makes the spans).
+    if (!tracing) lean = leanWebhooks(handlers, { metrics, logger });
     // The public status page is web traffic too.
     httpApp.use(statusPage.router);
   }
@@ -234,7 +238,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
-  const server: Server = createServer(httpApp);
+  const server: Server = createServer(lean ? (req, res) => lean!(req, res) || httpApp(req, res) : httpApp);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
   const http = gracefulServer(server);

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../lib/metrics';
@@ -23,12 +24,7 @@ export function createHttpApp(options: {
   app.set('trust proxy', true);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const stop = options.metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/slack') ? '/slack/events' : 'unmatched';
-      options.metrics.httpRequests.inc({ route, code: String(res.statusCode) });
-      stop({ route });
-    });
+    observeHttp(options.metrics, res, () => (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/slack') ? '/slack/events' : 'unmatched'));
     next();
   });
 
@@ -53,6 +49,16 @@ export function createHttpApp(options: {
   });
 
   return app;
+}
+
+/** Count the request and time it once answered, under its route template (never the raw path). */
+export function observeHttp(metrics: Metrics, res: ServerResponse, route: () => string): void {
+  const stop = metrics.httpDuration.startTimer();
+  res.on('finish', () => {
+    const name = route();
+    metrics.httpRequests.inc({ route: name, code: String(res.statusCode) });
+    stop({ route: name });
+  });
 }
 
 /** Last handler: a JSON 404 and a JSON 500 that never leaks internals. */

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Alert } from '../../domain/alerts/model';
 import type { NewDeploy } from '../../domain/deploys/model';
 import { ValidationError, type Issue } from '../../lib/errors';
@@ -81,11 +80,10 @@ export function requireUsable(summary: BatchSummary): void {
  * The body as a value: JSON, or a form-encoded delivery — GitHub's `payload=<json>` and Datadog's
  * "Encode as form" (its fields as form fields). Throws ValidationError when it is neither.
  */
-export function parseBody(req: Request): unknown {
-  const raw = req.body as Buffer | undefined;
+export function parseBody(raw: Buffer | undefined, contentType: string | undefined): unknown {
   if (!raw || raw.length === 0) throw new ValidationError([{ path: '', message: 'body is empty; expected JSON' }]);
   const text = raw.toString('utf8');
-  if (/^application\/x-www-form-urlencoded\b/i.test(req.get('content-type') ?? '')) {
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
     const form = new URLSearchParams(text);
     const payload = form.get('payload');
     if (payload !== null) return parseJsonText(payload, 'payload');

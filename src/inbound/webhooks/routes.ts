@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import express, { Router } from 'express';
 import type { RedisClient } from '../../lib/redis-connection';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/file';
@@ -16,7 +17,8 @@ import { alertRouting } from './routing';
 import { githubPingSchema, parseWebhookItems, type WebhookSource } from './schemas';
 import { parseMetrics, type Skipped } from './schemas/metrics';
 
-const BODY_LIMIT = '1mb';
+/** The largest body a webhook may send (413 above it). */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface WebhookDeps {
@@ -33,29 +35,45 @@ export interface WebhookDeps {
   clock?: Clock;
 }
 
+/** What a webhook handler reads: the headers and the raw body. */
+export interface WebhookRequest {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** What it answers: a status and a JSON body. */
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+}
+
+export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookAnswer>;
+
+const header = (request: WebhookRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
 /**
- * POST /webhooks/<source>: authenticate, parse item by item with the source's zod schemas, store,
- * answer. 202 {id} only once stored, with {accepted, skipped[, heartbeats]} when some items were
- * skipped or were heartbeats; 400 with every issue and nothing stored when no item is usable; 401;
- * 413 over 1 MiB; 503 only when Redis cannot take it (Alertmanager and Datadog retry only on 5xx);
- * 500 for anything else unexpected (logged), so a bug is never resent for ever.
+ * POST /webhooks/<source>, by path: authenticate, parse item by item with the source's zod schemas,
+ * store, answer. 202 {id} only once stored, with {accepted, skipped[, heartbeats]} when some items
+ * were skipped or were heartbeats; 400 with every issue and nothing stored when no item is usable;
+ * 401; 503 only when Redis cannot take it (Alertmanager and Datadog retry only on 5xx); 500 for
+ * anything else unexpected (logged), so a bug is never resent for ever. Served by `webhookRouter`
+ * (Express) and by the lean path (`lean.ts`) alike.
  */
-export function webhookRouter(deps: WebhookDeps): Router {
-  const router = Router();
+export function webhookHandlers(deps: WebhookDeps): Map<string, WebhookHandler> {
+  const handlers = new Map<string, WebhookHandler>();
   const clock = deps.clock ?? systemClock;
   const routing = alertRouting(deps.config);
   const context = () => webhookContext(deps.config, clock.now(), routing);
-  router.use('/webhooks', express.raw({ type: () => true, limit: BODY_LIMIT }));
+  const reply = (status: number, body: unknown): WebhookAnswer => ({ status, body });
 
-  const answer = (
-    source: WebhookSource | 'metrics',
-    res: Response,
-    accepted: Accepted & { accepted?: number; skipped?: Skipped[]; heartbeats?: number },
-  ) => {
+  const answer = (source: WebhookSource | 'metrics', accepted: Accepted & { accepted?: number; skipped?: Skipped[]; heartbeats?: number }): WebhookAnswer => {
     deps.metrics.inboundEvents.inc({ source, outcome: accepted.duplicate ? 'duplicate' : 'stored' });
     const partial = accepted.skipped?.length || accepted.heartbeats ? { accepted: accepted.accepted, skipped: accepted.skipped ?? [] } : {};
     const heartbeats = accepted.heartbeats ? { heartbeats: accepted.heartbeats } : {};
-    sendJson(res, 202, { id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
+    return reply(202, { id: accepted.id, ...(accepted.duplicate ? { duplicate: true } : {}), ...partial, ...heartbeats });
   };
   /** Items by outcome in /metrics: skipped ones at once, the others once stored. */
   const count = (source: WebhookSource, summary: BatchSummary, stored: boolean) => {
@@ -79,108 +97,105 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const id = createHash('sha1').update(JSON.stringify(body)).digest('hex').slice(0, 24);
     return { id, duplicate: results.length > 0 && results.every((r) => r.duplicate) };
   };
-  /** Parse, count, store and answer one body of a source. */
-  const receive = async (source: WebhookSource, body: unknown, res: Response): Promise<Accepted | undefined> => {
+  /** Parse, count, store and answer one body of a source (`stored` is undefined when nothing was). */
+  const receive = async (source: WebhookSource, body: unknown): Promise<{ answer: WebhookAnswer; stored?: Accepted }> => {
     const summary = summarise(parseWebhookItems(source, body, context()));
     count(source, summary, false);
     requireUsable(summary);
-    if (usableCount(summary) === 0 && summary.heartbeats === 0) {
-      res.status(202).json({ ignored: summary.ignored[0] });
-      return undefined;
-    }
+    if (usableCount(summary) === 0 && summary.heartbeats === 0) return { answer: reply(202, { ignored: summary.ignored[0] }) };
     const accepted = await store(source, summary, body);
     count(source, summary, true);
-    answer(source, res, { ...accepted, accepted: usableCount(summary), skipped: summary.skipped, heartbeats: summary.heartbeats });
-    return accepted;
+    return { answer: answer(source, { ...accepted, accepted: usableCount(summary), skipped: summary.skipped, heartbeats: summary.heartbeats }), stored: accepted };
   };
-  /** Bearer auth for every webhook but GitHub's; false (and 401 sent) when it fails. */
-  const authorised = (req: Request, res: Response) => {
-    if (bearerMatches(req.get('authorization'), deps.webhookToken)) return true;
-    res.status(401).json({ error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
-    return false;
-  };
+  /** Bearer auth for every webhook but GitHub's: the 401, or undefined when it passes. */
+  const unauthorised = (request: WebhookRequest): WebhookAnswer | undefined =>
+    bearerMatches(header(request, 'authorization'), deps.webhookToken)
+      ? undefined
+      : reply(401, { error: deps.webhookToken ? 'missing or wrong bearer token' : 'WEBHOOK_TOKEN is not configured' });
+  const body = (request: WebhookRequest) => parseBody(request.body, header(request, 'content-type'));
 
-  const handle = (source: WebhookSource | 'metrics', run: (req: Request, res: Response) => Promise<void>) =>
-    router.post(`/webhooks/${source}`, async (req, res) => {
+  const handle = (source: WebhookSource | 'metrics', run: WebhookHandler) =>
+    handlers.set(`/webhooks/${source}`, async (request) => {
       try {
-        await run(req, res);
+        return await run(request);
       } catch (error) {
         if (error instanceof ValidationError) {
           deps.metrics.inboundEvents.inc({ source, outcome: 'invalid' });
-          res.status(400).json({ error: `invalid ${source} payload`, issues: error.issues });
-          return;
+          return reply(400, { error: `invalid ${source} payload`, issues: error.issues });
         }
         if (isStorageFailure(error)) {
           deps.logger.error({ err: error, source }, 'webhook could not be stored');
-          res.status(503).json({ error: 'storage unavailable, retry later' });
-          return;
+          return reply(503, { error: 'storage unavailable, retry later' });
         }
         // Only storage failures ask the sender to retry; a bug must not make it resend for ever.
         deps.logger.error({ err: error, source }, 'webhook failed');
-        res.status(500).json({ error: 'internal error' });
+        return reply(500, { error: 'internal error' });
       }
     });
 
   for (const source of ['deploy', 'argocd', 'alert', 'alertmanager', 'grafana', 'datadog'] as const) {
-    handle(source, async (req, res) => {
-      if (!authorised(req, res)) return;
-      await receive(source, parseBody(req), res);
-    });
+    handle(source, async (request) => unauthorised(request) ?? (await receive(source, body(request))).answer);
   }
 
   // Deploy-guard samples: stored per service, environment and signal; a resend adds nothing.
-  handle('metrics', async (req, res) => {
-    if (!authorised(req, res)) return;
+  handle('metrics', async (request) => {
+    const refused = unauthorised(request);
+    if (refused) return refused;
     const defaultEnvironment = (service: string) =>
       (Object.hasOwn(deps.config.services, service) ? deps.config.services[service]!.environment : undefined) ?? deps.config.environment;
-    const parsed = parseMetrics(parseBody(req), defaultEnvironment, clock.now().getTime());
+    const parsed = parseMetrics(body(request), defaultEnvironment, clock.now().getTime());
     const batch = { ...parsed.batch, environment: routing.environment(parsed.batch.environment) ?? parsed.batch.environment };
-    const { skipped } = parsed;
-    if (!deps.samples) {
-      res.status(503).json({ error: 'metric samples are not stored by this process' });
-      return;
-    }
+    if (!deps.samples) return reply(503, { error: 'metric samples are not stored by this process' });
     const { added } = await deps.samples.record(batch);
     const id = createHash('sha1').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
-    answer('metrics', res, { id, duplicate: added === 0, accepted: batch.samples.length, skipped });
+    return answer('metrics', { id, duplicate: added === 0, accepted: batch.samples.length, skipped: parsed.skipped });
   });
 
-  handle('github', async (req, res) => {
-    if (!githubSignatureMatches(req.body as Buffer, req.get('x-hub-signature-256'), deps.githubSecret)) {
-      res.status(401).json({ error: deps.githubSecret ? 'X-Hub-Signature-256 does not match' : 'GITHUB_WEBHOOK_SECRET is not configured' });
-      return;
+  handle('github', async (request) => {
+    if (!githubSignatureMatches(request.body, header(request, 'x-hub-signature-256'), deps.githubSecret)) {
+      return reply(401, { error: deps.githubSecret ? 'X-Hub-Signature-256 does not match' : 'GITHUB_WEBHOOK_SECRET is not configured' });
     }
-    const event = req.get('x-github-event');
-    const body = parseBody(req);
+    const event = header(request, 'x-github-event');
+    const parsedBody = body(request);
     if (event === 'ping') {
-      const ping = githubPingSchema.safeParse(body);
-      res.status(200).json({ ok: true, zen: ping.success ? ping.data.zen : undefined });
-      return;
+      const ping = githubPingSchema.safeParse(parsedBody);
+      return reply(200, { ok: true, zen: ping.success ? ping.data.zen : undefined });
     }
-    if (event !== 'deployment_status') {
-      res.status(202).json({ ignored: event ?? 'unknown event' });
-      return;
-    }
+    if (event !== 'deployment_status') return reply(202, { ignored: event ?? 'unknown event' });
     // GitHub redelivers with the same X-GitHub-Delivery: answer with the first id.
-    const delivery = req.get('x-github-delivery');
+    const delivery = header(request, 'x-github-delivery');
     const deliveryKey = delivery ? deps.keys.seen('github', delivery) : undefined;
     const earlier = deliveryKey ? await deps.redis.get(deliveryKey) : null;
-    if (earlier) {
-      answer('github', res, { id: earlier, duplicate: true });
-      return;
-    }
-    const accepted = await receive('github', body, res);
-    if (accepted && deliveryKey) await deps.redis.set(deliveryKey, accepted.id, 'EX', DELIVERY_TTL_SECONDS);
+    if (earlier) return answer('github', { id: earlier, duplicate: true });
+    const { answer: answered, stored } = await receive('github', parsedBody);
+    if (stored && deliveryKey) await deps.redis.set(deliveryKey, stored.id, 'EX', DELIVERY_TTL_SECONDS);
+    return answered;
   });
 
+  return handlers;
+}
+
+/**
+ * The webhook handlers on Express (the body read by `express.raw`, 413 over 1 MiB): used for what
+ * the lean path leaves to Express (another case or a trailing slash, an encoded body, tracing on).
+ */
+export function webhookRouter(deps: WebhookDeps, handlers = webhookHandlers(deps)): Router {
+  const router = Router();
+  router.use('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
+  for (const [path, handler] of handlers) {
+    router.post(path, async (req, res) => {
+      const answer = await handler({ headers: req.headers, body: req.body as Buffer });
+      sendJson(res, answer.status, answer.body);
+    });
+  }
   return router;
 }
 
 /**
- * The hot path's answer without Express's `res.json` (which hashes every body for an ETag no
- * webhook sender sends back): same status, type and length.
+ * An answer without Express's `res.json` (which hashes every body for an ETag no webhook sender
+ * sends back): same status, type and length.
  */
-function sendJson(res: Response, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) }).end(text);
 }

@@ -130,14 +130,14 @@ export function remediationCatalog(config: ConfigFile, content: Content, executo
 /** An incident's title and age; an alert's name, when it started, and the incident open for its service. */
 function contextLookup(options: RemediationWiringOptions): ContextLookup {
   return {
-    async describe(context) {
+    async describe(context, service) {
       if (context.kind === 'incident') {
         const incident = await options.incidents.get(context.id).catch(() => undefined);
         return incident && { title: `${incident.id}: ${incident.title}`, incidentId: incident.id, openedAt: incident.createdAt, channelId: incident.channelId };
       }
       if (context.kind === 'guard') return options.describeGuard?.(context.id);
       if (context.kind !== 'alert') return undefined;
-      const alert = await options.alerts.get(context.id);
+      const alert = await options.alerts.get(service, context.id);
       if (!alert) return undefined;
       const incident = await options.openIncidentFor(alert.service);
       return {

@@ -10,16 +10,17 @@ import { rollBackFirst, rollBackFirstText } from '../domain/runbooks/recommend';
 import { context, EMPTY, joinMd, LIMITS, link, md, Mrkdwn, plain, section, slackMessage, type SlackMessage } from './text';
 
 /**
- * What the Start incident button carries: the alert's fingerprint, or when that would not fit in a
- * button value (2000 characters), `ref` — its sha256, which the alert publisher stores next to the card.
+ * What the Start incident button carries: the alert's service and fingerprint, or when that would
+ * not fit in a button value (2000 characters), `ref` — the sha256 of both, under which the alert
+ * publisher stores them (as this JSON) next to the card.
  */
 export type StartFromAlertValue = { service: string; fingerprint: string } | { ref: string };
 
-export const alertRef = (fingerprint: string) => createHash('sha256').update(fingerprint).digest('hex');
+export const alertRef = (alert: Pick<AlertState, 'service' | 'fingerprint'>) => createHash('sha256').update(JSON.stringify([alert.service, alert.fingerprint])).digest('hex');
 
 export function startFromAlertValue(alert: Pick<AlertState, 'service' | 'fingerprint'>): string {
   const full = JSON.stringify({ service: alert.service, fingerprint: alert.fingerprint } satisfies StartFromAlertValue);
-  return full.length <= LIMITS.buttonValue ? full : JSON.stringify({ ref: alertRef(alert.fingerprint) } satisfies StartFromAlertValue);
+  return full.length <= LIMITS.buttonValue ? full : JSON.stringify({ ref: alertRef(alert) } satisfies StartFromAlertValue);
 }
 
 export interface AlertCounts {

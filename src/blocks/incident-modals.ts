@@ -13,7 +13,7 @@ export interface SeverityDefinition {
 export interface StartModalMetadata {
   /** Where /incident was typed (or the alert card's channel), for error messages. */
   channelId?: string;
-  origin?: { alertFingerprint?: string; alertName?: string; verdict?: string; suspectDeployId?: string };
+  origin?: { alertFingerprint?: string; alertService?: string; alertName?: string; verdict?: string; suspectDeployId?: string };
 }
 
 function textInput(blockId: string, label: string, options: { initial?: string; multiline?: boolean; optional?: boolean; placeholder?: string; max?: number } = {}) {
@@ -69,7 +69,7 @@ function startMetadata(metadata: StartModalMetadata): string {
     ...(metadata.origin.alertName ? { alertName: truncate(metadata.origin.alertName, 200) } : {}),
     ...(metadata.origin.verdict ? { verdict: truncate(metadata.origin.verdict, 600) } : {}),
   };
-  for (const drop of [[], ['alertFingerprint'], ['alertFingerprint', 'suspectDeployId']]) {
+  for (const drop of [[], ['alertFingerprint', 'alertService'], ['alertFingerprint', 'alertService', 'suspectDeployId']]) {
     const kept = origin ? Object.fromEntries(Object.entries(origin).filter(([key]) => !drop.includes(key))) : undefined;
     const text = JSON.stringify({ ...metadata, ...(kept ? { origin: kept } : {}) });
     if (text.length <= 3000) return text;

@@ -37,12 +37,12 @@ export function keyPart(name: string): string {
  * - `{incident:ID}` one incident: document, timeline, checklist, publication, steps, escalation, drill;
  * - `{incidents}` the incident indexes (open, all, by channel, by service), the number sequence,
  *   channel names and open-request claims: small, and opening needs them together;
- * - `{service:NAME}` one service's deploys, alert indexes, digest batches, alert card, guard pointer,
- *   metric samples;
+ * - `{service:NAME}` one service's deploys, alerts (each alert's state and the indexes), digest
+ *   batches, alert card, guard pointer, metric samples;
  * - `{actions}` remediation actions and the targets they hold (a claim checks the holder's state);
  * - `{oncall}` overrides and their audit; `{status}` the public status page; `{sandbox}` the dev sandbox.
- * Every other key is used alone and has no tag: its whole name spreads it (alerts by fingerprint,
- * deploys and guard windows by id, dedupe marks, buttons, steps…).
+ * Every other key is used alone and has no tag: its whole name spreads it (deploys and guard
+ * windows by id, dedupe marks, buttons, steps…).
  */
 export function redisKeys(prefix = 'fb') {
   if (/[{}]/.test(prefix)) throw new Error(`Redis key prefix "${prefix}" must not contain "{" or "}" (they choose Redis Cluster slots)`);
@@ -87,7 +87,8 @@ export function redisKeys(prefix = 'fb') {
     /** Where a deploy's announcement was posted ({channel, ts}), and the steps of its announcements. */
     deployAnnouncement: (deployId: string) => k('deploy-announcement', keyPart(deployId)),
     deployAnnouncementStep: (deployId: string, step: string) => k('deploy-announcement', keyPart(deployId), 'step', keyPart(step)),
-    alert: (fingerprint: string) => k('alert', keyPart(fingerprint)),
+    /** One alert's state, in its service's slot (intake records a service's alerts and index in one script). */
+    alert: (service: string, fingerprint: string) => svc(service, 'alert', keyPart(fingerprint)),
     alertsByService: (service: string) => svc(service, 'alerts'),
     /** Fingerprints whose state changed and are not yet shown in Slack, per service. */
     alertsPending: (service: string) => svc(service, 'alerts-pending'),

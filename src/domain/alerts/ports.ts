@@ -10,12 +10,12 @@ export interface RecordedAlert {
   count: number;
 }
 
-/** The state of every alert by fingerprint, grouped per service; atomic across replicas. */
+/** The state of every alert by service and fingerprint; atomic across replicas. */
 export interface AlertTracker {
   record(alert: Alert, nowMs: number): Promise<RecordedAlert>;
   /** Several alerts (one webhook's group) in one round trip; results in the same order. */
   recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]>;
-  get(fingerprint: string): Promise<AlertState | undefined>;
+  get(service: string, fingerprint: string): Promise<AlertState | undefined>;
   /** Alerts of `service` last seen at or after `sinceMs`, most recently seen first. */
   recent(service: string, options?: { sinceMs?: number; limit?: number; state?: AlertStatus }): Promise<AlertState[]>;
 }

@@ -12,6 +12,8 @@ export type WorkStatus = z.infer<typeof workStatusSchema>;
 /** Where an incident came from, when not typed by hand: an alert card and its verdict. */
 export const incidentOriginSchema = z.object({
   alertFingerprint: z.string().optional(),
+  /** The alert's service (its state is kept per service); incidents opened before it was kept: the incident's. */
+  alertService: z.string().optional(),
   alertName: z.string().optional(),
   verdict: z.string().optional(),
   suspectDeployId: z.string().optional(),

@@ -52,7 +52,7 @@ export class AlertDigestFlow {
     const existing = await this.deps.cards.get(service);
     if (existing) return this.updateCard(service, existing, step('update'));
 
-    const changed = await this.states(batch.fingerprints);
+    const changed = await this.states(service, batch.fingerprints);
     const primary = changed.filter((a) => a.state === 'firing').sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
     if (!primary) return; // only resolutions of alerts nobody was shown: nothing to say
     if (primary.test) return this.showTest(service, primary, step('test'));
@@ -85,7 +85,7 @@ export class AlertDigestFlow {
   }
 
   private async updateCard(service: string, card: { channel: string; ts: string; fingerprint: string; postedAt: number }, step: string): Promise<void> {
-    const primary = await this.deps.alerts.get(card.fingerprint);
+    const primary = await this.deps.alerts.get(service, card.fingerprint);
     if (!primary) return;
     const counts = await this.counts(service, card.postedAt);
     const verdict = await this.deps.verdict(primary);
@@ -108,7 +108,7 @@ export class AlertDigestFlow {
       const posted = await this.deps.notifier.postIncidentAlerts(incident, counts);
       await this.deps.repository.recordPublication(incident.id, { alertThreadTs: posted });
     });
-    const changed = await this.states(batch.fingerprints);
+    const changed = await this.states(service, batch.fingerprints);
     const firing = changed.filter((a) => a.state === 'firing');
     const resolved = changed.filter((a) => a.state === 'resolved');
     const names = (list: AlertState[]) => [...new Set(list.map((a) => a.name))].slice(0, 5).join(', ');
@@ -130,7 +130,7 @@ export class AlertDigestFlow {
       impact: alert.summary ?? `${alert.name} firing`,
       reporterId: commander,
       commanderId: commander,
-      origin: { alertFingerprint: alert.fingerprint, alertName: alert.name, verdict: this.deps.describeVerdict(verdict), suspectDeployId: verdict.top?.deploy.id },
+      origin: { alertFingerprint: alert.fingerprint, alertService: alert.service, alertName: alert.name, verdict: this.deps.describeVerdict(verdict), suspectDeployId: verdict.top?.deploy.id },
       requestKey: `alert-${alert.fingerprint}-${alert.startsAt}`,
     });
     await this.deps.pending.schedule(alert.service, fingerprints);
@@ -144,8 +144,8 @@ export class AlertDigestFlow {
     return verdict.kind === 'strong';
   }
 
-  private async states(fingerprints: string[]): Promise<AlertState[]> {
-    const states = await Promise.all(fingerprints.map((f) => this.deps.alerts.get(f)));
+  private async states(service: string, fingerprints: string[]): Promise<AlertState[]> {
+    const states = await Promise.all(fingerprints.map((f) => this.deps.alerts.get(service, f)));
     return states.filter((s): s is AlertState => s !== undefined);
   }
 

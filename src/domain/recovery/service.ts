@@ -149,7 +149,7 @@ export class RecoveryWatch {
     const { spec } = record;
     const deploy = spec.deployId ? await this.deps.deploys.get(spec.deployId) : undefined;
     if (deploy) return Date.parse(deploy.timestamp);
-    const info = await this.deps.contexts.describe(spec.context).catch(() => undefined);
+    const info = await this.deps.contexts.describe(spec.context, spec.service).catch(() => undefined);
     const opened = Date.parse(info?.openedAt ?? spec.requestedAt);
     return Number.isNaN(opened) ? Date.parse(spec.requestedAt) : opened;
   }

@@ -95,7 +95,8 @@ export interface ContextInfo {
 }
 
 export interface ContextLookup {
-  describe(context: ContextRef): Promise<ContextInfo | undefined>;
+  /** `service`: the action's (an alert is known by its service and fingerprint). */
+  describe(context: ContextRef, service: string): Promise<ContextInfo | undefined>;
 }
 
 export interface DeployLookup {

@@ -197,7 +197,7 @@ export class RemediationRequests {
 
   private async build(click: Click, settings: ServiceRemediation): Promise<Built> {
     const [info, deploy] = await Promise.all([
-      this.deps.contexts.describe(click.context),
+      this.deps.contexts.describe(click.context, click.service),
       click.deployId ? this.deps.deploys.get(click.deployId) : Promise.resolve(undefined),
     ]);
     const common = {

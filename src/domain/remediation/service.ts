@@ -246,7 +246,7 @@ export class RemediationService {
   private async pageAdvice(record: ActionRecord): Promise<PageAdvice | undefined> {
     const levels = this.deps.catalog.service(record.spec.service)?.escalation ?? [];
     if (levels.length === 0) return undefined;
-    const info = await this.deps.contexts.describe(record.spec.context).catch(() => undefined);
+    const info = await this.deps.contexts.describe(record.spec.context, record.spec.service).catch(() => undefined);
     const openedAt = Date.parse(info?.openedAt ?? record.spec.requestedAt);
     const age = this.deps.clock.now().getTime() - (Number.isNaN(openedAt) ? 0 : openedAt);
     const reached = levels.reduce((current, level, index) => (level.afterMs <= age ? index : current), -1);

@@ -45,7 +45,8 @@ export class SlackAlertNotifier implements AlertNotifier {
     const message = this.card(view);
     const { redis, keys, retentionMs } = this.deps;
     await new RemediationOfferStore(redis, keys, retentionMs).save(offersIn(message.blocks));
-    await redis.set(keys.seen('alert-ref', alertRef(view.alert.fingerprint)), view.alert.fingerprint, 'PX', retentionMs);
+    const { service, fingerprint } = view.alert;
+    await redis.set(keys.seen('alert-ref', alertRef(view.alert)), JSON.stringify({ service, fingerprint }), 'PX', retentionMs);
     return message;
   }
 

@@ -34,7 +34,8 @@ export function runbookFor(incident: Pick<Incident, 'service'>, deps: Pick<Runbo
 /** The card for a runbook, read against an incident (its triggering alert, whether a cause is known). */
 export async function buildRunbookCard(runbook: Runbook, incident: Incident | undefined, deps: RunbookCardDeps): Promise<SlackMessage> {
   const fingerprint = incident?.origin?.alertFingerprint;
-  const alert = fingerprint ? await deps.alerts.get(fingerprint) : undefined;
+  const alertService = incident?.origin?.alertService ?? incident?.service;
+  const alert = fingerprint && alertService !== undefined ? await deps.alerts.get(alertService, fingerprint) : undefined;
   const verdict = alert ? await deps.verdict(alert) : undefined;
   const diagnosis = verdict?.kind === 'none' || !verdict ? [] : verdict.diagnosis.map((d) => ({ reading: d.reading, likelyCause: d.likelyCause }));
   const threshold = deps.content.policy.guard.errorRate.threshold;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { RedisClient } from '../../lib/redis-connection';
 import type { Alert, AlertChange, AlertState, AlertStatus } from '../../domain/alerts/model';
 import type { AlertTracker, RecordedAlert } from '../../domain/alerts/ports';
@@ -12,79 +11,66 @@ export interface AlertStoreOptions {
 
 export const DEFAULT_ALERT_RETENTION_MS = 7 * 24 * 3_600_000;
 
-/**
- * One notification of one alert, atomically (several replicas may record the same fingerprint at
- * once); only the alert's own hash, so the script's keys stay in one key's family.
- * A notification older than the state (startsAt before the stored one, or a firing resend of the
- * episode that already resolved) is stale: counted, but the state does not change.
- * KEYS: alert hash. ARGV: alert json, status, now ms, startsAt ms, retention ms.
- * Returns {changed, state, count, isNew}.
- */
-const RECORD = `
-local previous = redis.call('HMGET', KEYS[1], 'state', 'startsAtMs')
-local prevState, prevStart = previous[1], tonumber(previous[2])
-local status, startsAt = ARGV[2], tonumber(ARGV[4])
-local changed, state = 'repeat', status
-if not prevState then
-  changed = status == 'firing' and 'new' or 'resolved'
-  redis.call('HSET', KEYS[1], 'firstSeen', ARGV[3], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4], 'lastSeen', ARGV[3])
-elseif startsAt < prevStart or (prevState == 'resolved' and status == 'firing' and startsAt == prevStart) then
-  state = prevState
-  redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
-else
-  if prevState ~= status then changed = status == 'resolved' and 'resolved' or 'refired' end
-  redis.call('HSET', KEYS[1], 'alert', ARGV[1], 'state', state, 'startsAtMs', ARGV[4], 'lastSeen', ARGV[3])
-end
-local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return {changed, state, count, prevState and 0 or 1}
-`;
+/** Alerts per script call: a 10,000-alert body is 20 calls, none of which holds Redis for long. */
+export const ALERTS_PER_CALL = 500;
 
 /**
- * A service's alerts by last notification: every fingerprint of one request's notifications in
- * one call, entries older than the retention dropped. KEYS: the service's index.
- * ARGV: now ms, retention ms, cutoff ms, fingerprint…
+ * One call's notifications of one service, in body order, atomically (several replicas may record
+ * the same fingerprint at once), and the service's index: every key carries the service's hash tag,
+ * so the script stays in one Redis Cluster slot. A fingerprint twice in one call is recorded twice,
+ * in order. A notification older than the state (startsAt before the stored one, or a firing resend
+ * of the episode that already resolved) is stale: counted and seen, but the state does not change.
+ * The index (a sorted set by last notification) gets every fingerprint, repeats too (so a retried
+ * request repairs it), and loses entries older than the retention.
+ * KEYS: the service's index, then one alert hash per notification.
+ * ARGV: now ms, retention ms, cutoff ms, then per notification: fingerprint, alert json, status, startsAt ms.
+ * Returns per notification, flat: changed, state, count, isNew (1 | 0).
  */
-const INDEX = `
--- One ZADD per 500 fingerprints (unpack's stack has room for a few thousand values).
-for first = 4, #ARGV, 500 do
-  local scored = {}
-  for i = first, math.min(first + 499, #ARGV) do scored[#scored + 1] = ARGV[1]; scored[#scored + 1] = ARGV[i] end
-  redis.call('ZADD', KEYS[1], unpack(scored))
+const RECORD_SERVICE = `
+local now, retention = ARGV[1], ARGV[2]
+local out, scored = {}, {}
+for i = 2, #KEYS do
+  local key, a = KEYS[i], 4 * i - 4
+  local status, startsText = ARGV[a + 2], ARGV[a + 3]
+  local startsAt = tonumber(startsText)
+  local previous = redis.call('HMGET', key, 'state', 'startsAtMs', 'count')
+  local prevState, prevStart = previous[1], tonumber(previous[2])
+  local count = (tonumber(previous[3]) or 0) + 1
+  local changed, state = 'repeat', status
+  if not prevState then
+    changed = status == 'firing' and 'new' or 'resolved'
+    redis.call('HSET', key, 'firstSeen', now, 'alert', ARGV[a + 1], 'state', state, 'startsAtMs', startsText, 'lastSeen', now, 'count', count)
+  elseif startsAt < prevStart or (prevState == 'resolved' and status == 'firing' and startsAt == prevStart) then
+    state = prevState
+    redis.call('HSET', key, 'lastSeen', now, 'count', count)
+  else
+    if prevState ~= status then changed = status == 'resolved' and 'resolved' or 'refired' end
+    redis.call('HSET', key, 'alert', ARGV[a + 1], 'state', state, 'startsAtMs', startsText, 'lastSeen', now, 'count', count)
+  end
+  redis.call('PEXPIRE', key, retention)
+  out[#out + 1] = changed; out[#out + 1] = state; out[#out + 1] = count; out[#out + 1] = prevState and 0 or 1
+  scored[#scored + 1] = now; scored[#scored + 1] = ARGV[a]
 end
+redis.call('ZADD', KEYS[1], unpack(scored))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 0
+redis.call('PEXPIRE', KEYS[1], retention)
+return out
 `;
 
-type RecordReply = [AlertChange, AlertStatus, number, number];
+/** Flat: changed, state, count, isNew for each notification of the call. */
+type RecordReply = (string | number)[];
 
 interface AlertScripts {
-  firebreakRecordAlert(...args: (string | number)[]): Promise<RecordReply>;
-  firebreakIndexAlerts(...args: (string | number)[]): Promise<number>;
+  firebreakRecordServiceAlerts(numberOfKeys: number, ...args: (string | number)[]): Promise<RecordReply>;
 }
 
-/** Fingerprints become key parts as they are when they are safe, else as their sha1. */
-function keyPart(fingerprint: string): string {
-  return /^[A-Za-z0-9._-]{1,128}$/.test(fingerprint) ? fingerprint : `sha1-${createHash('sha1').update(fingerprint).digest('hex')}`;
-}
-
-const toResult = (fingerprint: string, [changed, state, count, isNew]: RecordReply): RecordedAlert => ({
-  fingerprint,
-  isNew: isNew === 1,
-  changed,
-  state,
-  count,
-});
-
-/** Alert state by fingerprint in a hash, and a sorted set per service scored by last notification. */
+/** Alert state in a hash per service and fingerprint, and a sorted set per service scored by last notification. */
 export class RedisAlertStore implements AlertTracker {
   private readonly redis: RedisClient & AlertScripts;
   private readonly retentionMs: number;
 
   constructor(redis: RedisClient, private readonly keys: RedisKeys, options: AlertStoreOptions = {}) {
-    redis.defineCommand('firebreakRecordAlert', { numberOfKeys: 1, lua: RECORD });
-    redis.defineCommand('firebreakIndexAlerts', { numberOfKeys: 1, lua: INDEX });
+    redis.defineCommand('firebreakRecordServiceAlerts', { lua: RECORD_SERVICE });
     this.redis = redis as RedisClient & AlertScripts;
     this.retentionMs = options.retentionMs ?? DEFAULT_ALERT_RETENTION_MS;
   }
@@ -95,30 +81,49 @@ export class RedisAlertStore implements AlertTracker {
   }
 
   /**
-   * One round trip for a whole webhook body: each alert's script, then one index update per
-   * service (the index is written for repeats too, so a retried request repairs it). Sent as
-   * single commands, so a connection with auto-pipelining joins them with other requests' into one
-   * write.
+   * A whole webhook body: one script per service (per ALERTS_PER_CALL of its alerts), the services'
+   * calls sent at once, so a connection with auto-pipelining joins them with other requests' into
+   * one write. A service's chunks go one after another, so its alerts are recorded in body order.
    */
   async recordMany(alerts: Alert[], nowMs: number): Promise<RecordedAlert[]> {
     if (alerts.length === 0) return [];
-    const byService = new Map<string, string[]>();
-    const retention = this.retentionMs;
-    const replies = alerts.map((alert) => {
-      const fingerprints = byService.get(alert.service);
-      if (fingerprints) fingerprints.push(alert.fingerprint);
-      else byService.set(alert.service, [alert.fingerprint]);
-      return this.redis.firebreakRecordAlert(this.keys.alert(keyPart(alert.fingerprint)), JSON.stringify(alert), alert.status, nowMs, Date.parse(alert.startsAt), retention);
+    const byService = new Map<string, number[]>();
+    alerts.forEach((alert, index) => {
+      const indexes = byService.get(alert.service);
+      if (indexes) indexes.push(index);
+      else byService.set(alert.service, [index]);
     });
-    const indexed = [...byService].map(([service, fingerprints]) =>
-      this.redis.firebreakIndexAlerts(this.keys.alertsByService(service), nowMs, retention, nowMs - retention, ...fingerprints),
-    );
-    const [recorded] = await Promise.all([Promise.all(replies), Promise.all(indexed)]);
-    return recorded.map((reply, index) => toResult(alerts[index]!.fingerprint, reply));
+    const results = new Array<RecordedAlert>(alerts.length);
+    await Promise.all([...byService].map(([service, indexes]) => this.recordService(service, alerts, indexes, nowMs, results)));
+    return results;
   }
 
-  async get(fingerprint: string): Promise<AlertState | undefined> {
-    return this.parse(await this.redis.hgetall(this.keys.alert(keyPart(fingerprint))));
+  private async recordService(service: string, alerts: Alert[], indexes: number[], nowMs: number, results: RecordedAlert[]): Promise<void> {
+    const retention = this.retentionMs;
+    for (let first = 0; first < indexes.length; first += ALERTS_PER_CALL) {
+      const chunk = indexes.slice(first, first + ALERTS_PER_CALL);
+      const keys: string[] = [this.keys.alertsByService(service)];
+      const args: (string | number)[] = [nowMs, retention, nowMs - retention];
+      for (const index of chunk) {
+        const alert = alerts[index]!;
+        keys.push(this.keys.alert(service, alert.fingerprint));
+        args.push(alert.fingerprint, JSON.stringify(alert), alert.status, Date.parse(alert.startsAt));
+      }
+      const reply = await this.redis.firebreakRecordServiceAlerts(keys.length, ...keys, ...args);
+      chunk.forEach((index, i) => {
+        results[index] = {
+          fingerprint: alerts[index]!.fingerprint,
+          changed: reply[4 * i] as AlertChange,
+          state: reply[4 * i + 1] as AlertStatus,
+          count: Number(reply[4 * i + 2]),
+          isNew: reply[4 * i + 3] === 1,
+        };
+      });
+    }
+  }
+
+  async get(service: string, fingerprint: string): Promise<AlertState | undefined> {
+    return this.parse(await this.redis.hgetall(this.keys.alert(service, fingerprint)));
   }
 
   async recent(
@@ -131,7 +136,7 @@ export class RedisAlertStore implements AlertTracker {
       const fingerprints = await this.redis.zrevrangebyscore(this.keys.alertsByService(service), '+inf', sinceMs, 'LIMIT', offset, limit);
       if (fingerprints.length === 0) break;
       const replies = await spread(this.redis, (batch) => {
-        for (const fingerprint of fingerprints) batch.hgetall(this.keys.alert(keyPart(fingerprint)));
+        for (const fingerprint of fingerprints) batch.hgetall(this.keys.alert(service, fingerprint));
       });
       for (const [, hash] of replies) {
         const alert = this.parse(hash as Record<string, string>);

@@ -1,4 +1,5 @@
-import { redisKeys } from '../../lib/keys';
+import { z } from 'zod';
+import { redisKeys, type RedisKeys } from '../../lib/keys';
 import type { RedisClient } from '../../lib/redis-connection';
 import { isCluster } from './spread';
 
@@ -6,9 +7,12 @@ import { isCluster } from './spread';
  * Keys written before the Redis Cluster layout (hash tags, see src/lib/keys.ts) under their new
  * names, on the one Redis they live on. Run once on upgrade, before or while the new version runs
  * (`npm run migrate-keys`); running it again changes nothing. Names inside keys are already escaped,
- * so an old key splits on ':' into its fixed words and names.
+ * so an old key splits on ':' into its fixed words and names. An alert's state (`alert:FP`) moves
+ * into its service's slot, whose name is in the alert itself: `kind: 'alert'`, its new name found
+ * when it is moved.
  */
-export type Migration = { key: string; kind: 'rename' | 'request' | 'environments' };
+export type NamedMove = { key: string; kind: 'rename' | 'request' | 'environments' };
+export type Migration = NamedMove | { kind: 'alert' };
 
 const SERVICE_WORDS = new Set(['alerts', 'alerts-pending', 'alerts-inflight', 'alerts-batch', 'alert-card']);
 const INCIDENT_INDEXES = new Set(['by-channel', 'open', 'all', 'open-by-service', 'seq', 'channel-names']);
@@ -19,7 +23,7 @@ export function migratedKey(old: string, prefix: string): Migration | undefined 
   const rest = old.slice(prefix.length + 1);
   if (rest.startsWith('{')) return undefined;
   const [head, ...s] = rest.split(':');
-  const t = (tag: string, ...parts: string[]): Migration => ({ key: [prefix, `{${tag}}`, ...parts].join(':'), kind: 'rename' });
+  const t = (tag: string, ...parts: string[]): NamedMove => ({ key: [prefix, `{${tag}}`, ...parts].join(':'), kind: 'rename' });
   const one = s.length === 1;
   switch (head) {
     case 'incident':
@@ -55,6 +59,8 @@ export function migratedKey(old: string, prefix: string): Migration | undefined 
       return s[0] === 'incidents' && one ? t('status', 'incidents') : undefined;
     case 'sandbox':
       return t('sandbox', ...s);
+    case 'alert':
+      return one ? { kind: 'alert' } : undefined;
     default:
       return head !== undefined && SERVICE_WORDS.has(head) && one ? t(`service:${s[0]}`, head) : undefined;
   }
@@ -68,7 +74,10 @@ export function unescapePart(part: string): string {
 
 export interface MigrationReport {
   moved: number;
-  /** Old keys left alone because their new name already holds data (written by the new version). */
+  /**
+   * Old keys left alone because their new name already holds data (written by the new version), or
+   * (an alert) because they hold no alert whose service and fingerprint would name them.
+   */
   kept: string[];
 }
 
@@ -88,14 +97,32 @@ export async function migrateKeys(redis: RedisClient, prefix: string): Promise<M
   } while (cursor !== '0');
   // Incident documents first: a request claim is built from the document it names.
   moves.sort(([, a], [, b]) => Number(a.kind === 'request') - Number(b.kind === 'request'));
+  const keys = redisKeys(prefix);
   for (const [old, migration] of moves) {
-    if ((await migrate(redis, prefix, old, migration)) === 'moved') report.moved += 1;
+    const moved = migration.kind === 'alert' ? await migrateAlert(redis, keys, old) : await migrate(redis, prefix, old, migration);
+    if (moved === 'moved') report.moved += 1;
     else report.kept.push(old);
   }
   return report;
 }
 
-async function migrate(redis: RedisClient, prefix: string, old: string, { key, kind }: Migration): Promise<'moved' | 'kept'> {
+const alertIdSchema = z.object({ service: z.string(), fingerprint: z.string() });
+
+/** An alert's hash under the name of its service and fingerprint (both in its `alert` field), expiry kept. */
+async function migrateAlert(redis: RedisClient, keys: RedisKeys, old: string): Promise<'moved' | 'kept'> {
+  const json = await redis.hget(old, 'alert');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json ?? '');
+  } catch {
+    return 'kept';
+  }
+  const id = alertIdSchema.safeParse(parsed);
+  if (!id.success) return 'kept';
+  return (await redis.renamenx(old, keys.alert(id.data.service, id.data.fingerprint))) === 1 ? 'moved' : 'kept';
+}
+
+async function migrate(redis: RedisClient, prefix: string, old: string, { key, kind }: NamedMove): Promise<'moved' | 'kept'> {
   if (kind === 'rename') return (await redis.renamenx(old, key)) === 1 ? 'moved' : 'kept';
   if ((await redis.exists(key)) === 1) return 'kept';
   const ttl = await redis.pttl(old);

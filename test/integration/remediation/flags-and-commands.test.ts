@@ -2,6 +2,7 @@ import nock from 'nock';
 import { REMEDIATION_ACTIONS } from '../../../src/blocks/remediation-ids';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisKeys } from '../../../src/lib/keys';
+import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import {
   click,
@@ -48,6 +49,9 @@ describe('Disable flag, alert cards and /incident commands', () => {
     const id = remediationActionId('disable-flag', context, 'new-checkout');
     const flags = recordingEndpoint('https://flags.test', 'post', '/api/flags');
     healthy();
+    // The card's alert, known by the card's service and its fingerprint: the action's reason names it.
+    const alert = { fingerprint: context.id, source: 'generic', service: 'checkout', environment: 'production', name: 'HighErrorRate', summary: '5xx at 7 %', severity: 'critical', status: 'firing', startsAt: new Date(Date.now() - 60_000).toISOString(), labels: {} } as const;
+    await new RedisAlertStore(h.redis, redisKeys(h.prefix)).record(alert, Date.now());
 
     const answer = await click(h, { deploy, context, flagKey: 'new-checkout', channelId: ALERT_CHANNEL, messageTs: '1700000000.000900' });
     expect(answer.status).toBe(200);
@@ -56,6 +60,7 @@ describe('Disable flag, alert cards and /incident commands', () => {
     const seen = flags.calls.map((c) => ({ auth: c.headers.authorization, key: c.headers['idempotency-key'], body: JSON.parse(c.body) as unknown }));
     expect(seen).toEqual([{ auth: 'Bearer flags-token', key: id, body: expect.objectContaining({ flag: 'new-checkout', environment: 'production', enabled: false, service: 'checkout' }) }]);
     expect(record.progress.verification).toMatchObject({ passed: false });
+    expect(record.spec.reason).toBe('HighErrorRate: 5xx at 7 %');
 
     const posts = h.slack.called('chat.postMessage');
     expect(posts.every((p) => p.body.channel === ALERT_CHANNEL && p.body.thread_ts === '1700000000.000900')).toBe(true);

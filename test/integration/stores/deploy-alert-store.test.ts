@@ -4,9 +4,10 @@ import type { Alert } from '../../../src/domain/alerts/model';
 import type { NewDeploy } from '../../../src/domain/deploys/model';
 import { fixedClock } from '../../../src/lib/clock';
 import { redisKeys, type RedisKeys } from '../../../src/lib/keys';
-import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
+import { ALERTS_PER_CALL, RedisAlertStore } from '../../../src/outbound/store/alert-store';
 import { RedisDeployStore } from '../../../src/outbound/store/deploy-store';
 import { aDeploy } from '../../helpers/factories';
+import { SlotMonitor, slotsOf, type AtomicUnit } from '../../helpers/slot-monitor';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -167,7 +168,7 @@ describe('RedisAlertStore', () => {
     const refired = newAlert({ startsAt: iso(T0 + 20 * MINUTE) });
     expect(await alerts.record(refired, T0 + 21 * MINUTE)).toMatchObject({ isNew: false, changed: 'refired', state: 'firing', count: 5 });
 
-    expect(await alerts.get('3b15fd163d36582e')).toEqual({
+    expect(await alerts.get('checkout', '3b15fd163d36582e')).toEqual({
       ...refired,
       state: 'firing',
       firstSeen: iso(T0),
@@ -186,7 +187,7 @@ describe('RedisAlertStore', () => {
     // A resolution of the earlier episode arriving late.
     const late = newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) });
     expect(await alerts.record(late, T0 + 32 * MINUTE)).toMatchObject({ changed: 'repeat', state: 'firing' });
-    expect((await alerts.get('3b15fd163d36582e'))?.state).toBe('firing');
+    expect((await alerts.get('checkout', '3b15fd163d36582e'))?.state).toBe('firing');
   });
 
   it('treats an alert first seen resolved as new but resolved', async () => {
@@ -202,7 +203,7 @@ describe('RedisAlertStore', () => {
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     expect(results.filter((r) => r.changed === 'new')).toHaveLength(1);
     expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect((await alerts.get('3b15fd163d36582e'))?.count).toBe(50);
+    expect((await alerts.get('checkout', '3b15fd163d36582e'))?.count).toBe(50);
   });
 
   it('records a storm in pipelined batches without losing a notification', async () => {
@@ -225,6 +226,100 @@ describe('RedisAlertStore', () => {
     expect(await alerts.recent('checkout', { limit: 6_000 })).toHaveLength(5_000);
   });
 
+  /** The scripts (and MULTIs) `run` sent on keys of this test's prefix, seen through MONITOR on another connection. */
+  async function scriptsOf(run: () => Promise<unknown>): Promise<AtomicUnit[]> {
+    const units: AtomicUnit[] = [];
+    const monitor = await SlotMonitor.start(process.env.TEST_REDIS_URL as string, keys.prefix, (unit) => units.push(unit));
+    await run();
+    await monitor.stop(process.env.TEST_REDIS_URL as string);
+    // Each an EVALSHA (the script is loaded), nothing else on our keys (but the monitor's own end marker).
+    expect([...monitor.commands].filter((name) => name !== 'get-end' && name !== 'get')).toEqual(['evalsha']);
+    return units;
+  }
+
+  it('records a body with one script per service, each in its service\'s slot, results in body order', async () => {
+    const alerts = store();
+    await alerts.record(newAlert({ fingerprint: 'warm' }), T0); // the script is loaded (later calls are one EVALSHA)
+    const body = [
+      newAlert({ fingerprint: 'c1' }),
+      newAlert({ fingerprint: 'p1', service: 'payments' }),
+      newAlert({ fingerprint: 'c2' }),
+      newAlert({ fingerprint: 'shared', service: 'search' }),
+      newAlert({ fingerprint: 'shared' }), // the same fingerprint in another service is another alert
+      newAlert({ fingerprint: 'p2', service: 'payments', status: 'resolved' }),
+    ];
+    let recorded: Awaited<ReturnType<RedisAlertStore['recordMany']>> = [];
+    const units = await scriptsOf(async () => (recorded = await alerts.recordMany(body, T0 + MINUTE)));
+    expect(units.map((u) => u.kind)).toEqual(['script', 'script', 'script']);
+    expect(units.every((u) => slotsOf(u).size === 1)).toBe(true);
+    expect(units.map((u) => u.declared).sort((a, b) => a[0]!.localeCompare(b[0]!))).toEqual([
+      [keys.alertsByService('checkout'), keys.alert('checkout', 'c1'), keys.alert('checkout', 'c2'), keys.alert('checkout', 'shared')],
+      [keys.alertsByService('payments'), keys.alert('payments', 'p1'), keys.alert('payments', 'p2')],
+      [keys.alertsByService('search'), keys.alert('search', 'shared')],
+    ]);
+    expect(recorded.map((r) => [r.fingerprint, r.changed, r.count])).toEqual([
+      ['c1', 'new', 1],
+      ['p1', 'new', 1],
+      ['c2', 'new', 1],
+      ['shared', 'new', 1],
+      ['shared', 'new', 1],
+      ['p2', 'resolved', 1],
+    ]);
+    expect((await alerts.recent('checkout')).map((a) => a.fingerprint).sort()).toEqual(['c1', 'c2', 'shared', 'warm']);
+    expect((await alerts.recent('payments')).map((a) => `${a.fingerprint} ${a.state}`).sort()).toEqual(['p1 firing', 'p2 resolved']);
+    expect((await alerts.get('search', 'shared'))?.service).toBe('search');
+    expect((await alerts.get('checkout', 'shared'))?.service).toBe('checkout');
+    expect(await alerts.get('payments', 'c1')).toBeUndefined();
+  });
+
+  it('records a fingerprint twice in one body in order, and a stale notification only as seen', async () => {
+    const alerts = store();
+    const refired = newAlert({ startsAt: iso(T0 + 30 * MINUTE) });
+    const recorded = await alerts.recordMany(
+      [
+        newAlert(),
+        newAlert(),
+        newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) }),
+        newAlert(), // the resolved episode's firing resend: stale
+        refired,
+        newAlert({ status: 'resolved', endsAt: iso(T0 + 5 * MINUTE) }), // the earlier episode's resolution, late: stale
+      ],
+      T0 + 40 * MINUTE,
+    );
+    expect(recorded.map((r) => [r.changed, r.state, r.count, r.isNew])).toEqual([
+      ['new', 'firing', 1, true],
+      ['repeat', 'firing', 2, false],
+      ['resolved', 'resolved', 3, false],
+      ['repeat', 'resolved', 4, false],
+      ['refired', 'firing', 5, false],
+      ['repeat', 'firing', 6, false],
+    ]);
+    expect(await alerts.get('checkout', '3b15fd163d36582e')).toEqual({ ...refired, state: 'firing', firstSeen: iso(T0 + 40 * MINUTE), lastSeen: iso(T0 + 40 * MINUTE), count: 6 });
+    // A stale notification alone changes nothing but when it was last seen and the count.
+    const stale = await alerts.recordMany([newAlert()], T0 + 50 * MINUTE);
+    expect(stale).toEqual([{ fingerprint: '3b15fd163d36582e', isNew: false, changed: 'repeat', state: 'firing', count: 7 }]);
+    expect(await alerts.get('checkout', '3b15fd163d36582e')).toEqual({ ...refired, state: 'firing', firstSeen: iso(T0 + 40 * MINUTE), lastSeen: iso(T0 + 50 * MINUTE), count: 7 });
+  });
+
+  it(`splits a large body into calls of ${ALERTS_PER_CALL} alerts per service, in order across the split`, async () => {
+    const alerts = store();
+    await alerts.record(newAlert({ fingerprint: 'warm' }), T0);
+    const body = Array.from({ length: 2 * ALERTS_PER_CALL + 200 }, (_, i) => newAlert({ fingerprint: `big-${i}` }));
+    // The same alert as the last of the first call and the first of the second: firing, then resolved.
+    body[ALERTS_PER_CALL - 1] = newAlert({ fingerprint: 'edge' });
+    body[ALERTS_PER_CALL] = newAlert({ fingerprint: 'edge', status: 'resolved' });
+    body.push(newAlert({ fingerprint: 'pay', service: 'payments' }));
+    let recorded: Awaited<ReturnType<RedisAlertStore['recordMany']>> = [];
+    const units = await scriptsOf(async () => (recorded = await alerts.recordMany(body, T0 + MINUTE)));
+    expect(units.map((u) => u.declared.length - 1).sort((a, b) => a - b)).toEqual([1, 200, ALERTS_PER_CALL, ALERTS_PER_CALL]);
+    expect(recorded).toHaveLength(body.length);
+    expect(recorded.map((r) => r.fingerprint)).toEqual(body.map((a) => a.fingerprint));
+    expect([recorded[ALERTS_PER_CALL - 1]!.changed, recorded[ALERTS_PER_CALL]!.changed]).toEqual(['new', 'resolved']);
+    expect((await alerts.get('checkout', 'edge'))?.state).toBe('resolved');
+    // 1,198 others, `edge` and the warm-up alert.
+    expect(await alerts.recent('checkout', { limit: 2_000 })).toHaveLength(2 * ALERTS_PER_CALL + 200);
+  });
+
   it('lists a service\'s alerts most recently seen first, by state', async () => {
     const alerts = store();
     await alerts.record(newAlert({ fingerprint: 'a' }), T0);
@@ -240,8 +335,8 @@ describe('RedisAlertStore', () => {
     const alerts = store();
     await alerts.record(newAlert({ fingerprint: 'a:b' }), T0);
     await alerts.record(newAlert({ fingerprint: 'a_b' }), T0);
-    expect((await alerts.get('a:b'))?.count).toBe(1);
-    expect((await alerts.get('a_b'))?.count).toBe(1);
+    expect((await alerts.get('checkout', 'a:b'))?.count).toBe(1);
+    expect((await alerts.get('checkout', 'a_b'))?.count).toBe(1);
   });
 
   it('expires alert state after retention and trims the service index', async () => {
@@ -249,7 +344,7 @@ describe('RedisAlertStore', () => {
     await alerts.record(newAlert({ fingerprint: 'old' }), T0);
     await alerts.record(newAlert({ fingerprint: 'new' }), T0 + 2 * HOUR);
     expect(await redis.zrange(keys.alertsByService('checkout'), 0, -1)).toEqual(['new']);
-    const ttl = await redis.pttl(keys.alert('new'));
+    const ttl = await redis.pttl(keys.alert('checkout', 'new'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(HOUR);
   });

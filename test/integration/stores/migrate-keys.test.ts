@@ -50,8 +50,10 @@ test('old names map to the names the builders make today', () => {
     [`${p}:drill:INC-3:ticked`, keys.drill('INC-3', 'ticked')],
     [`${p}:sandbox:message:C1:1.2`, keys.sandbox('message', 'C1', '1.2')],
   ];
-  for (const [old, now] of cases) expect(migratedKey(old, p)?.key).toBe(now);
-  for (const kept of [keys.alert('f1'), keys.deploy('d1'), keys.seen('slack', 'E1'), keys.heartbeat('am'), keys.guardWindow('d1'), `${p}:bull:digest:wait`]) expect(migratedKey(kept, p)).toBeUndefined();
+  for (const [old, now] of cases) expect((migratedKey(old, p) as { key?: string } | undefined)?.key).toBe(now);
+  // An alert's new name is in its data: found when it is moved.
+  expect(migratedKey(`${p}:alert:f1`, p)).toEqual({ kind: 'alert' });
+  for (const kept of [keys.alert('checkout', 'f1'), keys.deploy('d1'), keys.seen('slack', 'E1'), keys.heartbeat('am'), keys.guardWindow('d1'), `${p}:bull:digest:wait`]) expect(migratedKey(kept, p)).toBeUndefined();
 });
 
 test('an upgraded Redis keeps its incidents, deploys, alerts, actions, on-call, status page and drills', async () => {
@@ -87,7 +89,7 @@ test('an upgraded Redis keeps its incidents, deploys, alerts, actions, on-call, 
 
   const report = await migrateKeys(redis, p);
   expect(report.kept).toEqual([]);
-  expect(report.moved).toBe(19); // all but the deploy document and the alert, whose names stay
+  expect(report.moved).toBe(20); // all but the deploy document, whose name stays
 
   const incidents = new RedisIncidentStore(redis, keys);
   expect((await incidents.list({ status: 'open' })).map((i) => i.id)).toEqual(['INC-1']);
@@ -106,6 +108,7 @@ test('an upgraded Redis keeps its incidents, deploys, alerts, actions, on-call, 
   expect((await deploys.before('checkout', undefined, Date.now(), 0, 5)).map((d) => d.id)).toEqual(['d1']);
   expect((await deploys.latest('checkout', 'prod:eu'))?.version).toBe('v9');
   expect((await new RedisAlertStore(redis, keys).recent('checkout')).map((a) => a.fingerprint)).toEqual(['f1']);
+  expect(await redis.exists(`${p}:alert:f1`)).toBe(0);
   const actions = new RedisActionStore(redis, keys, { retentionMs: 60_000 });
   expect((await actions.get('a1'))?.progress.state).toBe('running');
   expect((await new RedisOverrideStore(redis, keys).list('primary', new Date())).map((o) => o.userId)).toEqual(['U2']);
@@ -114,4 +117,54 @@ test('an upgraded Redis keeps its incidents, deploys, alerts, actions, on-call, 
 
   // Once is enough: a second run finds nothing to move.
   expect(await migrateKeys(redis, p)).toEqual({ moved: 0, kept: [] });
+});
+
+test('alerts move into their service\'s slot by the service and fingerprint they hold, keeping expiry, count and state', async () => {
+  const now = Date.now();
+  const created = new Date(now - 60_000).toISOString();
+  const old = (fingerprint: string, service: string, count: number) => ({
+    alert: JSON.stringify({ fingerprint, source: 'alertmanager', service, name: 'HighErrorRate', severity: 'critical', status: 'firing', startsAt: created, labels: {} }),
+    state: 'firing',
+    startsAtMs: String(Date.parse(created)),
+    firstSeen: String(now - 60_000),
+    lastSeen: String(now - 30_000),
+    count: String(count),
+  });
+  // As the previous release wrote them: `alert:FP`, a fingerprint that is not key-safe as `sha1-…`.
+  const unsafe = 'a:b c';
+  await redis
+    .pipeline()
+    .hset(`${p}:alert:f1`, old('f1', 'checkout', 3))
+    .pexpire(`${p}:alert:f1`, 3_600_000)
+    .hset(`${p}:alert:sha1-0123456789abcdef0123456789abcdef01234567`, old(unsafe, 'pay:ments', 1))
+    .hset(`${p}:alert:f2`, old('f2', 'checkout', 1))
+    .hset(`${p}:alert:broken`, 'state', 'firing') // no alert field: nothing names its new key
+    .zadd(`${p}:alerts:checkout`, now - 30_000, 'f1', now - 40_000, 'f2')
+    .zadd(`${p}:alerts:pay%3Aments`, now - 30_000, unsafe)
+    .exec();
+  // f2 was already notified again since the new release started: its new hash is newer, the old one stays.
+  await redis.hset(keys.alert('checkout', 'f2'), old('f2', 'checkout', 9));
+
+  const report = await migrateKeys(redis, p);
+  expect(report.moved).toBe(4); // f1, the unsafe fingerprint and both indexes
+  expect(report.kept.sort()).toEqual([`${p}:alert:broken`, `${p}:alert:f2`]);
+
+  const alerts = new RedisAlertStore(redis, keys);
+  expect(await alerts.get('checkout', 'f1')).toMatchObject({ fingerprint: 'f1', state: 'firing', count: 3, lastSeen: new Date(now - 30_000).toISOString() });
+  const ttl = await redis.pttl(keys.alert('checkout', 'f1'));
+  expect(ttl).toBeGreaterThan(3_500_000);
+  expect(ttl).toBeLessThanOrEqual(3_600_000);
+  expect((await alerts.get('pay:ments', unsafe))?.count).toBe(1);
+  expect((await alerts.recent('checkout')).map((a) => [a.fingerprint, a.count])).toEqual([
+    ['f1', 3],
+    ['f2', 9],
+  ]);
+  expect((await alerts.recent('pay:ments')).map((a) => a.fingerprint)).toEqual([unsafe]);
+  // The next notification goes on from the moved state.
+  expect(await alerts.record({ ...JSON.parse(old('f1', 'checkout', 0).alert), status: 'resolved' }, now)).toMatchObject({ isNew: false, changed: 'resolved', count: 4 });
+
+  // A second run moves nothing (what it kept, it keeps).
+  const again = await migrateKeys(redis, p);
+  expect(again.moved).toBe(0);
+  expect(again.kept.sort()).toEqual(report.kept);
 });

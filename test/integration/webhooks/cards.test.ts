@@ -1,4 +1,6 @@
+import { alertRef } from '../../../src/blocks/alert-card';
 import { INCIDENT_ACTIONS, INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
+import { redisKeys } from '../../../src/lib/keys';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { blockAction, FORM, postSigned, viewSubmission } from '../../helpers/slack';
 import { postWebhook, recentFixture } from '../../helpers/webhooks';
@@ -67,7 +69,29 @@ describe('from alert card to incident', () => {
     const initial = h.slack.postsTo('C0INC1')[0]!;
     expect(initial).toContain('Strong suspect');
     const stored = JSON.parse((await h.redis.get(`${h.prefix}:{incident:INC-1}`))!) as { origin: Record<string, string> };
-    expect(stored.origin).toMatchObject({ alertFingerprint: 'card-fp-1', alertName: 'HighErrorRate' });
+    expect(stored.origin).toMatchObject({ alertFingerprint: 'card-fp-1', alertService: 'checkout', alertName: 'HighErrorRate' });
+  });
+
+  it('Start incident by reference finds the alert by the service and fingerprint stored with the card; a reference without a service is no longer known', async () => {
+    h = await startHarness({ config: 'services: { checkout: { channel: "#checkout-alerts" } }' });
+    await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1), fingerprint: 'ref-fp-1' });
+    await waitFor('card', () => h.slack.postsTo('#checkout-alerts').length === 1);
+    const keys = redisKeys(h.prefix);
+    const ref = alertRef({ service: 'checkout', fingerprint: 'ref-fp-1' });
+    expect(JSON.parse((await h.redis.get(keys.seen('alert-ref', ref)))!)).toEqual({ service: 'checkout', fingerprint: 'ref-fp-1' });
+    const click = (value: unknown) =>
+      postSigned(h.url, blockAction({ channelId: 'C0CHECKOUT', action: { type: 'button', action_id: INCIDENT_ACTIONS.startFromAlert, block_id: 'alert_card_actions', value: JSON.stringify(value) }, userId: 'U0ONCALL' }), FORM);
+    expect((await click({ ref })).status).toBe(200);
+    await waitFor('modal', () => h.slack.called('views.open').length === 1);
+    expect(JSON.stringify(h.slack.called('views.open')[0]!.body.view)).toContain('HighErrorRate on checkout');
+
+    // A card posted by the previous release stored the bare fingerprint under its reference.
+    const old = 'b'.repeat(64);
+    await h.redis.set(keys.seen('alert-ref', old), 'ref-fp-1');
+    await click({ ref: old });
+    await waitFor('ephemeral answer', () => h.slack.responses.length === 1);
+    expect(h.slack.responses[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('That alert is no longer known') });
+    expect(h.slack.called('views.open')).toHaveLength(1);
   });
 
   it('starts the incident by itself for a critical alert with a strong suspect when policy says so', async () => {

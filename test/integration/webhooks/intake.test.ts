@@ -51,7 +51,7 @@ describe('webhooks', () => {
     const notJson = await postWebhook(h.url, 'alert', '{"service": ');
     expect(notJson.status).toBe(400);
     expect(await h.redis.keys(`${h.prefix}:*`)).toEqual(expect.not.arrayContaining([expect.stringContaining(':deploy')]));
-    expect(await h.redis.keys(`${h.prefix}:alert:*`)).toEqual([]);
+    expect(await h.redis.keys(`${h.prefix}:*:alert:*`)).toEqual([]);
   });
 
   it('answers 413 for a body over 1 MiB', async () => {

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startHarness, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
 import { postWebhook } from '../../helpers/webhooks';
+import { redisKeys } from '../../../src/lib/keys';
 
 const CONFIG = `
 services:
@@ -60,7 +61,7 @@ describe('webhooks: the lean path and Express answer alike', () => {
       expect(await post(`${h.url}${path}`, JSON.stringify(alert('x')), { 'Content-Type': 'application/json' })).toMatchObject({ status: 401, json: { error: 'missing or wrong bearer token' } });
       expect(await post(`${h.url}${path}`, '{"service": ', auth)).toMatchObject({ status: 400, json: { error: 'invalid alert payload' } });
     }
-    expect(await h.redis.exists(`${h.prefix}:alert:x`)).toBe(0);
+    expect(await h.redis.exists(redisKeys(h.prefix).alert('checkout', 'x'))).toBe(0);
   });
 
   it('answers 413 over 1 MiB whether the size is declared or only seen while reading, storing nothing', async () => {
@@ -69,9 +70,10 @@ describe('webhooks: the lean path and Express answer alike', () => {
     expect(await post(`${h.url}/webhooks/alert/`, huge, auth)).toMatchObject({ status: 413, json: { error: 'body larger than 1 MiB' } });
     const chunked = await streamed(`${h.url}/webhooks/alert`, 1024 * 1024 + 64 * 1024);
     expect(chunked).toEqual({ status: 413, body: JSON.stringify({ error: 'body larger than 1 MiB' }) });
-    expect(await h.redis.exists(`${h.prefix}:alert:huge`)).toBe(0);
+    expect(await h.redis.exists(redisKeys(h.prefix).alert('checkout', 'huge'))).toBe(0);
     // The server still answers on the same port afterwards.
     expect((await postWebhook(h.url, 'alert', alert('after-413'))).status).toBe(202);
+    expect(await h.redis.exists(redisKeys(h.prefix).alert('checkout', 'after-413'))).toBe(1); // the name the checks above look under
   });
 
   it('takes a gzip-encoded body (Express inflates it)', async () => {

@@ -59,7 +59,7 @@ describe('real senders', () => {
     const answer = await postWebhook(h.url, 'alert', alert);
     expect(answer.status).toBe(202);
     expect(answer.json).toEqual({ id: 'fp-mystery' });
-    expect(await h.redis.exists(`${h.prefix}:alert:fp-mystery`)).toBe(1);
+    expect(await h.redis.exists(redisKeys(h.prefix).alert('mystery', 'fp-mystery'))).toBe(1);
     expect(await h.redis.zrange(redisKeys(h.prefix).alertsByService('mystery'), 0, -1)).toEqual(['fp-mystery']);
     expect(await metric(h, 'firebreak_webhook_items_total{source="alert",outcome="unknown_service"}')).toBe(1);
     // Nothing waits for a digest: no card or incident can exist for a service nobody configured.

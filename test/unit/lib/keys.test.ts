@@ -77,7 +77,7 @@ describe('redis keys', () => {
   it('keeps ordinary names as they are, so existing keys keep their shape', () => {
     const k: RedisKeys = redisKeys('t1');
     expect(k.deploysByService('checkout', 'production')).toBe('t1:{service:checkout}:deploys:production');
-    expect(k.alert('3b15fd163d36582e')).toBe('t1:alert:3b15fd163d36582e');
+    expect(k.alert('checkout', '3b15fd163d36582e')).toBe('t1:{service:checkout}:alert:3b15fd163d36582e');
     expect(k.alertsByService('payments-api')).toBe('t1:{service:payments-api}:alerts');
     expect(k.incidentTimeline('INC-7')).toBe('t1:{incident:INC-7}:timeline');
     expect(k.incidentsOpen()).toBe('t1:{incidents}:open');

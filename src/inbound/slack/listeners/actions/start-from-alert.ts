@@ -6,7 +6,8 @@ import { channelLink, md } from '../../../../blocks/text';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-const startValueSchema = z.union([z.object({ service: z.string(), fingerprint: z.string() }), z.object({ ref: z.string().regex(/^[0-9a-f]{64}$/) })]);
+const alertIdSchema = z.object({ service: z.string(), fingerprint: z.string() });
+const startValueSchema = z.union([alertIdSchema, z.object({ ref: z.string().regex(/^[0-9a-f]{64}$/) })]);
 const buttonSchema = z.object({ type: z.literal('button'), value: z.string() });
 
 function parseJson(text: string): unknown {
@@ -25,8 +26,10 @@ export function startFromAlert(deps: SlackDeps) {
     await ack();
     const button = buttonSchema.safeParse(action);
     const value = button.success ? startValueSchema.safeParse(parseJson(button.data.value)) : undefined;
-    const fingerprint = !value?.success ? undefined : 'ref' in value.data ? await deps.redis.get(deps.keys.seen('alert-ref', value.data.ref)) : value.data.fingerprint;
-    const alert = fingerprint ? await deps.alerts.get(fingerprint) : undefined;
+    // A ref stored by a release before alerts were kept per service holds a bare fingerprint: not known.
+    const stored = value?.success && 'ref' in value.data ? await deps.redis.get(deps.keys.seen('alert-ref', value.data.ref)) : undefined;
+    const id = !value?.success ? undefined : 'ref' in value.data ? alertIdSchema.safeParse(parseJson(stored ?? '')).data : value.data;
+    const alert = id ? await deps.alerts.get(id.service, id.fingerprint) : undefined;
     if (!alert) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'That alert is no longer known (past retention?). Use `/incident start`.' });
       return;
@@ -47,7 +50,7 @@ export function startFromAlert(deps: SlackDeps) {
         severity: Object.hasOwn(SEVERITY_FOR_ALERT, alert.severity) ? SEVERITY_FOR_ALERT[alert.severity as keyof typeof SEVERITY_FOR_ALERT] : 'P2',
         impact: [alert.summary, verdict].filter(Boolean).join('\n'),
         reporterId: body.user.id,
-        metadata: { channelId: body.channel?.id, origin: { alertFingerprint: alert.fingerprint, alertName: alert.name, verdict } },
+        metadata: { channelId: body.channel?.id, origin: { alertFingerprint: alert.fingerprint, alertService: alert.service, alertName: alert.name, verdict } },
       }),
     });
   };

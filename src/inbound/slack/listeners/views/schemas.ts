@@ -20,7 +20,7 @@ export const startViewSchema = z.object({
 export const startMetadataSchema = z.object({
   channelId: z.string().optional(),
   origin: z
-    .object({ alertFingerprint: z.string().optional(), alertName: z.string().optional(), verdict: z.string().optional(), suspectDeployId: z.string().optional() })
+    .object({ alertFingerprint: z.string().optional(), alertService: z.string().optional(), alertName: z.string().optional(), verdict: z.string().optional(), suspectDeployId: z.string().optional() })
     .optional(),
 });
 

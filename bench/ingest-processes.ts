@@ -11,6 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { deleteKeys } from '../test/helpers/redis';
 import { ms } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -73,6 +74,16 @@ async function commandStats(redis: Redis, requests: number): Promise<string> {
     .map((r) => `${r.name} ${(r.calls / requests).toFixed(1)}/req ${((100 * r.usec) / total).toFixed(0)} %`)
     .join(', ');
   return `${(total / requests).toFixed(0)} µs of commands/req: ${top}`;
+}
+
+/**
+ * Between runs: the run's keys go (hundreds of thousands of alerts, which would otherwise make every
+ * later run's AOF rewrites copy them again), and an AOF rewrite under way finishes, so each run
+ * starts from the same small Redis.
+ */
+export async function settle(redis: Redis, prefix: string): Promise<void> {
+  await deleteKeys(redis, `${prefix}:*`);
+  for (let i = 0; i < 600 && /aof_rewrite_in_progress:1/.test(await redis.info('persistence')); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 async function freePort(): Promise<number> {
@@ -207,6 +218,7 @@ export async function runOutOfProcess(redisUrl: string): Promise<void> {
     } finally {
       await stop(main);
       await Promise.all(others.map(stop));
+      await settle(redis, prefix);
     }
   }
   await redis.quit();

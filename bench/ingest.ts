@@ -25,7 +25,7 @@ import { redisKeys } from '../src/lib/keys';
 import { createLogger } from '../src/lib/logger';
 import { startLocalRedis } from '../src/lib/redis-server';
 import { RedisDeployStore } from '../src/outbound/store/deploy-store';
-import { runOutOfProcess } from './ingest-processes';
+import { runOutOfProcess, settle } from './ingest-processes';
 import { ms, percentile } from './stats';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -144,6 +144,9 @@ export async function run(): Promise<void> {
       );
     }
 
+    const cleanup = new Redis(redisUrl);
+    await settle(cleanup, prefix);
+    await cleanup.quit();
     await runOutOfProcess(redisUrl);
 
     const redis = new Redis(redisUrl);

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 const KEPT = /^[A-Za-z0-9._\-@/+=,]$/;
 /** Longer escaped names are cut and end in a hash of the whole name. */
 const MAX_PART = 128;
+/** A name that needs no escaping and is short enough: kept as it is (most names, checked at once). */
+const ALL_KEPT = /^[A-Za-z0-9._\-@/+=,]{0,128}$/;
 
 /**
  * A name from outside (a service, an environment, a fingerprint…) as one segment of a key:
@@ -13,6 +15,7 @@ const MAX_PART = 128;
  * One-to-one: `%` is always followed by two hex digits, `u` or `h`.
  */
 export function keyPart(name: string): string {
+  if (ALL_KEPT.test(name)) return name;
   let escaped = '';
   for (const char of name) {
     if (KEPT.test(char)) escaped += char;

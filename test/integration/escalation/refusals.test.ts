@@ -1,5 +1,6 @@
 import { sleep, waitFor } from '../../helpers/harness';
 import { dmsTo, postsContaining, startBot, startIncident, type Bot } from './helpers';
+import { metricSum } from '../../helpers/metrics';
 
 const CONFIG = `
 services:
@@ -9,11 +10,7 @@ services:
       - { after: 0s, notify: [U0GONE, U0ONCALL] }
 `;
 
-const refusals = async (bot: Bot) =>
-  (await (await fetch(`${bot.url}/metrics`)).text())
-    .split('\n')
-    .filter((line) => line.startsWith('firebreak_slack_failed_for_good_total'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+const refusals = (bot: Bot) => metricSum(bot.url, 'firebreak_slack_failed_for_good_total');
 
 describe('an escalation DM Slack refuses for good', () => {
   let bot: Bot;

@@ -1,19 +1,9 @@
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { postWebhook } from '../../helpers/webhooks';
+import { metricsText, sample } from '../../helpers/metrics';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-/** The value of one sample of the exposition text, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels);
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (wanted.every(([k, v]) => present[k] === v)) return Number(match[4]);
-  }
-  return undefined;
-}
 
 describe('GET /metrics', () => {
   let h: Harness;
@@ -26,7 +16,7 @@ describe('GET /metrics', () => {
     await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1) });
     await waitFor('the card', () => h.slack.called('chat.postMessage').length === 2, 15_000);
 
-    const read = async () => (await fetch(`${h.url}/metrics`)).text();
+    const read = () => metricsText(h.url);
     await waitFor('the digest job counted', async () => (sample(await read(), 'firebreak_jobs_total', { queue: 'alert-digests', outcome: 'completed' }) ?? 0) >= 1);
     const text = await read();
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -46,7 +36,7 @@ describe('GET /metrics', () => {
     h = await startHarness({ config: 'services: { checkout: { channel: "#checkout-alerts" } }' });
     h.slack.on('chat.postMessage', () => ({ ok: false, error: 'internal_error' }));
     await postWebhook(h.url, 'alert', { service: 'checkout', name: 'HighErrorRate', severity: 'critical', startsAt: minutesAgo(1) });
-    const read = async () => (await fetch(`${h.url}/metrics`)).text();
+    const read = () => metricsText(h.url);
     await waitFor('the failed call counted', async () => (sample(await read(), 'firebreak_slack_api_calls_total', { method: 'chat.postMessage', outcome: 'internal_error' }) ?? 0) >= 1);
     await waitFor('the retry counted', async () => (sample(await read(), 'firebreak_jobs_total', { queue: 'alert-digests', outcome: 'retried' }) ?? 0) >= 1);
     expect(sample(await read(), 'firebreak_jobs_total', { queue: 'alert-digests', outcome: 'failed' })).toBeUndefined();

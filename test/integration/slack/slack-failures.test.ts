@@ -4,6 +4,7 @@ import { startHarness, sleep, waitFor, type Harness } from '../../helpers/harnes
 import { resolveIncidentViaSlack, startIncidentViaSlack } from '../../helpers/incidents';
 import { INCIDENT_BLOCKS as B, INCIDENT_VIEWS } from '../../../src/blocks/ids';
 import { FORM, postSigned, selectValue, slashCommand, textValue, viewSubmission } from '../../helpers/slack';
+import { metricSum } from '../../helpers/metrics';
 
 const CONFIG = `
 announcements: "#incidents"
@@ -17,13 +18,7 @@ services:
 /** Long enough for BullMQ's first two retries (1 s, then 2 s backoff) of a failed job to have run. */
 const RETRIES_SETTLE_MS = 3500;
 
-const metricValue = async (h: Harness, name: string): Promise<number> => {
-  const text = await (await fetch(`${h.url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(name))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-};
+const metricValue = (h: Harness, name: string): Promise<number> => metricSum(h.url, name);
 
 describe('Slack effects of incident events, each exactly once', () => {
   let h: Harness;

@@ -1,13 +1,10 @@
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { postWebhook } from '../../helpers/webhooks';
+import { metricSum } from '../../helpers/metrics';
 
 const CONFIG = 'services: { checkout: { channel: "#checkout-alerts" } }';
 
-const metric = async (h: Harness, name: string) =>
-  (await (await fetch(`${h.url}/metrics`)).text())
-    .split('\n')
-    .filter((line) => line.startsWith(name))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+const metric = (h: Harness, name: string) => metricSum(h.url, name);
 
 describe('an alert card Slack refuses for good', () => {
   let h: Harness;

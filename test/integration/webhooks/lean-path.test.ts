@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { startHarness, WEBHOOK_TOKEN, type Harness } from '../../helpers/harness';
 import { postWebhook } from '../../helpers/webhooks';
 import { redisKeys } from '../../../src/lib/keys';
+import { metricSum } from '../../helpers/metrics';
 
 const CONFIG = `
 services:
@@ -33,10 +34,7 @@ function streamed(url: string, bytes: number): Promise<{ status: number; body: s
   });
 }
 
-async function metric(h: Harness, line: string): Promise<number> {
-  const found = (await (await fetch(`${h.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(line));
-  return found ? Number(found.split(' ').pop()) : 0;
-}
+const metric = (h: Harness, line: string) => metricSum(h.url, line);
 
 // POST /webhooks/<source> is served without Express (src/inbound/webhooks/lean.ts); paths it leaves
 // to Express must answer the same.

@@ -5,6 +5,7 @@ import { GITHUB_SECRET } from '../../helpers/harness';
 import { queueJobs } from '../../helpers/queue-jobs';
 import { redisKeys } from '../../../src/lib/keys';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
+import { metricSum } from '../../helpers/metrics';
 
 /** Real senders over HTTP: their default payloads, Test buttons, form-encoded deliveries and batches. */
 
@@ -18,11 +19,7 @@ argocd:
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-async function metric(h: Harness, line: string): Promise<number> {
-  const text = await (await fetch(`${h.url}/metrics`)).text();
-  const found = text.split('\n').find((l) => l.startsWith(line));
-  return found ? Number(found.split(' ').pop()) : 0;
-}
+const metric = (h: Harness, line: string) => metricSum(h.url, line);
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Bearer ${WEBHOOK_TOKEN}` };

@@ -5,7 +5,7 @@ import { RedisDeployStore } from '../../../src/outbound/store/deploy-store';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { click, seedIncident, serviceConfig, settled } from '../../helpers/remediation';
 import { githubHeaders, postWebhook, recentFixture } from '../../helpers/webhooks';
-import { FakePrometheus, PROMETHEUS } from '../guard/helpers';
+import { FakePrometheus, PROMETHEUS, postDeploy } from '../guard/helpers';
 import { announcementsSettled, topPosts } from './helpers';
 
 /** Deploy events of each sender announced in the service's deploy channel, in the deployment runbook's wording. */
@@ -38,20 +38,6 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 
 const posts = topPosts;
 
-async function deploy(h: Harness, body: Record<string, unknown>): Promise<string> {
-  const answer = await postWebhook(h.url, 'deploy', {
-    service: 'checkout',
-    environment: 'production',
-    version: 'v1.2.3',
-    previousVersion: 'v1.2.2',
-    strategy: 'blue-green',
-    actor: 'alice',
-    ...body,
-  });
-  expect(answer.status).toBe(202);
-  return String(answer.json.id);
-}
-
 describe('deploy announcements per channel', () => {
   let h: Harness;
 
@@ -65,7 +51,7 @@ describe('deploy announcements per channel', () => {
   });
 
   it('generic: started, succeeded, failed and rolled back, each once, with the runbook’s details', async () => {
-    await deploy(h, { status: 'started', timestamp: minutesAgo(6), url: 'https://ci.test/runs/7' });
+    await postDeploy(h, { status: 'started', timestamp: minutesAgo(6), url: 'https://ci.test/runs/7' });
     await waitFor('the started post', () => posts(h, DEPLOYS).length === 1);
     const started = posts(h, DEPLOYS)[0]!;
     expect(started).toContain(':rocket: *Deploying checkout v1.2.3 to production*');
@@ -78,15 +64,15 @@ describe('deploy announcements per channel', () => {
     expect(started).toContain('_Roll back at once, by hand, if data looks corrupt, a security hole shipped or a critical feature is broken._');
     expect(started).toContain('<https://ci.test/runs/7|Deploy details>');
 
-    await deploy(h, { status: 'succeeded', timestamp: minutesAgo(1) });
+    await postDeploy(h, { status: 'succeeded', timestamp: minutesAgo(1) });
     await waitFor('the succeeded post', () => posts(h, DEPLOYS).length === 2);
     const live = posts(h, DEPLOYS)[1]!;
     expect(live).toContain(':white_check_mark: *checkout v1.2.3 is live in production*');
     expect(live).toContain('• *Took:* 5 min');
     expect(live).toContain("Firebreak's guard is watching error rate, p95 latency and health checks for 30 min; its verdict follows in this thread.");
 
-    await deploy(h, { version: 'v1.2.4', previousVersion: 'v1.2.3', status: 'failed', timestamp: minutesAgo(0.5) });
-    await deploy(h, { status: 'rolled_back', timestamp: minutesAgo(0.2), actor: 'bob' });
+    await postDeploy(h, { version: 'v1.2.4', previousVersion: 'v1.2.3', status: 'failed', timestamp: minutesAgo(0.5) });
+    await postDeploy(h, { status: 'rolled_back', timestamp: minutesAgo(0.2), actor: 'bob' });
     await waitFor('failed and rolled back', () => posts(h, DEPLOYS).length === 4);
     expect(posts(h, DEPLOYS)[2]).toContain(':x: *Deploy of checkout v1.2.4 to production failed*');
     expect(posts(h, DEPLOYS)[2]).toContain('• *Still serving:* v1.2.3');
@@ -95,7 +81,7 @@ describe('deploy announcements per channel', () => {
     expect(posts(h, DEPLOYS)[3]).toContain('• *Rolled back by:* bob');
 
     // A sender's resend is the same event: nothing new.
-    await deploy(h, { status: 'rolled_back', timestamp: minutesAgo(0.2), actor: 'bob' });
+    await postDeploy(h, { status: 'rolled_back', timestamp: minutesAgo(0.2), actor: 'bob' });
     await announcementsSettled(h);
     expect(posts(h, DEPLOYS)).toHaveLength(4);
     expect(posts(h, FALLBACK)).toEqual([]);
@@ -145,7 +131,7 @@ describe('deploy announcements after a rollback Firebreak ran', () => {
   });
 
   it('the rollback written into the deploy history is announced as rolled back, once', async () => {
-    const deployId = await deploy(h, { status: 'succeeded', timestamp: minutesAgo(5) });
+    const deployId = await postDeploy(h, { status: 'succeeded', timestamp: minutesAgo(5) });
     await waitFor('the succeeded post', () => posts(h, DEPLOYS).length === 1);
     const incident = await seedIncident(h);
     nock('https://deployer.test').post('/rollback').reply(200, { message: 'switched back' });

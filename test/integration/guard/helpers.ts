@@ -1,5 +1,4 @@
-import nock from 'nock';
-import type { GuardWindow, Signal } from '../../../src/domain/guard/model';
+import type { GuardWindow } from '../../../src/domain/guard/model';
 import { redisKeys } from '../../../src/lib/keys';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
 import { RedisGuardStore } from '../../../src/outbound/store/guard-store';
@@ -7,6 +6,7 @@ import type { Harness } from '../../helpers/harness';
 import { ONCALL_GROUP, RESPONDER, SECRET } from '../../helpers/remediation';
 import { postWebhook } from '../../helpers/webhooks';
 import { queueJobs } from '../../helpers/queue-jobs';
+import { FakePrometheus as SharedFakePrometheus } from '../../helpers/prometheus';
 
 export const PROMETHEUS = 'http://prometheus.test';
 export const SERVICE_CHANNEL = '#checkout-alerts';
@@ -31,53 +31,11 @@ services:
 `;
 }
 
-type Values = Partial<Record<Signal | 'baseline' | 'errorBaseline', number | undefined>>;
-
-export interface PrometheusCall {
-  signal: Signal | 'baseline' | 'errorBaseline';
-  query: string;
-  time: number;
-}
-
-/**
- * Prometheus's /api/v1/query stood in by nock: answers each default query with a real-shaped
- * vector result from `values` (which a test changes over time; undefined = an empty result), or
- * 503 while `down`. Records every query and its `time`.
- */
-export class FakePrometheus {
-  values: Values = { errorRate: 0.01, latencyP95: 0.2, healthFailures: 0, baseline: 0.2 };
-  down = false;
-  readonly calls: PrometheusCall[] = [];
-
+/** Prometheus at PROMETHEUS with a healthy checkout: 1 % errors, p95 0.2 s at its baseline, no health failures. */
+export class FakePrometheus extends SharedFakePrometheus {
   constructor() {
-    nock(PROMETHEUS)
-      .persist()
-      .get('/api/v1/query')
-      .query(true)
-      .reply((uri) => {
-        const params = new URL(uri, PROMETHEUS).searchParams;
-        const query = params.get('query') ?? '';
-        const time = Number(params.get('time'));
-        const signal = signalOf(query);
-        this.calls.push({ signal, query, time });
-        if (this.down) return [503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' }];
-        const value = this.values[signal];
-        const result = value === undefined ? [] : [{ metric: { service: 'checkout' }, value: [time, String(value)] }];
-        return [200, { status: 'success', data: { resultType: 'vector', result } }];
-      });
+    super(PROMETHEUS, { errorRate: 0.01, latencyP95: 0.2, healthFailures: 0, baseline: 0.2 });
   }
-
-  /** Evaluations so far (one error-rate query each). */
-  evaluations(): number {
-    return this.calls.filter((c) => c.signal === 'errorRate').length;
-  }
-}
-
-function signalOf(query: string): Signal | 'baseline' | 'errorBaseline' {
-  if (query.startsWith('avg_over_time')) return query.includes('http_requests_total') ? 'errorBaseline' : 'baseline';
-  if (query.includes('http_requests_total')) return 'errorRate';
-  if (query.includes('histogram_quantile')) return 'latencyP95';
-  return 'healthFailures';
 }
 
 export async function postDeploy(h: Harness, overrides: Record<string, unknown> = {}): Promise<string> {

@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { loadContent, type Content } from '../../../src/content';
 import type { RecoveryPolicy } from '../../../src/domain/recovery/model';
 import { QUEUE_NAMES } from '../../../src/outbound/jobs/queues';
@@ -7,6 +6,7 @@ import { INCIDENT_CHANNEL, ONCALL_GROUP, RESPONDER, RESPONDER_2, SECRET } from '
 import { postWebhook } from '../../helpers/webhooks';
 import { queueJobs, withQueue } from '../../helpers/queue-jobs';
 import { postsIn } from '../guard/helpers';
+import { FakePrometheus as SharedFakePrometheus } from '../../helpers/prometheus';
 
 export const PROMETHEUS = 'http://prometheus.recovery.test';
 
@@ -87,39 +87,9 @@ export function replay(prefix: string, id: string, data: Record<string, unknown>
   });
 }
 
-/** Prometheus's /api/v1/query by nock: each query answered from `values` (undefined → empty result). */
-export class FakePrometheus {
-  values: Record<'errorRate' | 'latencyP95' | 'baseline' | 'throughput' | 'healthFailures', number | undefined> = {
-    errorRate: 0.002,
-    latencyP95: 0.2,
-    baseline: 0.19,
-    throughput: 50,
-    healthFailures: 0,
-  };
-  readonly calls: { signal: string; query: string; time: number }[] = [];
-
+/** Prometheus at PROMETHEUS with a recovered checkout: errors under 1 %, p95 near its baseline, steady throughput. */
+export class FakePrometheus extends SharedFakePrometheus {
   constructor() {
-    nock(PROMETHEUS)
-      .persist()
-      .get('/api/v1/query')
-      .query(true)
-      .reply((uri) => {
-        const params = new URL(uri, PROMETHEUS).searchParams;
-        const query = params.get('query') ?? '';
-        const time = Number(params.get('time'));
-        const signal = signalOf(query);
-        this.calls.push({ signal, query, time });
-        const value = this.values[signal];
-        const result = value === undefined ? [] : [{ metric: { service: 'checkout' }, value: [time, String(value)] }];
-        return [200, { status: 'success', data: { resultType: 'vector', result } }];
-      });
+    super(PROMETHEUS, { errorRate: 0.002, latencyP95: 0.2, baseline: 0.19, throughput: 50, healthFailures: 0 });
   }
-}
-
-function signalOf(query: string): keyof FakePrometheus['values'] {
-  if (query.startsWith('avg_over_time')) return 'baseline';
-  if (query.includes('histogram_quantile')) return 'latencyP95';
-  if (query.includes('code=~')) return 'errorRate';
-  if (query.includes('http_requests_total')) return 'throughput';
-  return 'healthFailures';
 }

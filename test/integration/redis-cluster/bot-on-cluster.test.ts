@@ -1,39 +1,14 @@
 import nock from 'nock';
-import { remediationActionId } from '../../../src/domain/remediation/model';
 import { QUEUE_NAMES, queuePrefix } from '../../../src/outbound/jobs/queues';
 import { redisKeys } from '../../../src/lib/keys';
 import { RedisIncidentStore } from '../../../src/outbound/store/incident-store';
 import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
 import { waitFor } from '../../helpers/harness';
 import { startRedisCluster, type RedisClusterHandle } from '../../helpers/redis-cluster';
-import { click, seedDeploy, seedIncident, serviceConfig, settled } from '../../helpers/remediation';
-import { postWebhook } from '../../helpers/webhooks';
-import { dmsTo, startBot, startIncident, type Bot } from '../escalation/helpers';
+import { seedIncident } from '../../helpers/remediation';
+import { dmsTo, startBot, type Bot } from '../escalation/helpers';
+import { levelTwoAfter, openIncidentFromAlert, postAlert, rollback } from './helpers';
 import type { Cluster } from 'ioredis';
-
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-/** checkout with an escalation ladder whose second level is a delayed timer due `after`. */
-const config = (after: string) => serviceConfig().replace('{ after: 30m, notify: [U0LEAD] }', `{ after: ${after}, notify: [U0LEAD] }`);
-
-const deployer = () => nock('https://deployer.test').post('/rollback').reply(200, { message: 'switched traffic back to blue' });
-const healthy = () => nock('https://checkout.test').get('/health').reply(200, 'ok').get('/ready').reply(200, 'ok');
-
-/** Post until accepted: while a master fails over the bot answers 503 so senders retry, as Alertmanager does. */
-async function postAlert(bot: Bot, name: string): Promise<void> {
-  await waitFor(`alert ${name} accepted`, async () => (await postWebhook(bot.url, 'alert', { service: 'checkout', name, startsAt: minutesAgo(1) })).status === 202, 20_000);
-}
-
-/** A rollback clicked on `incidentId`, run by the remediation worker to success. */
-async function rollback(bot: Bot, incidentId: string): Promise<void> {
-  const deploy = await seedDeploy(bot);
-  const calls = deployer();
-  const health = healthy();
-  const answer = await click(bot, { deploy, context: { kind: 'incident', id: incidentId } });
-  expect(answer.status).toBe(200);
-  await settled(bot, remediationActionId('rollback', { kind: 'incident', id: incidentId }, deploy.id), 'succeeded', 20_000);
-  expect(calls.isDone()).toBe(true);
-  expect(health.isDone()).toBe(true);
-}
 
 describe('the bot on a real Redis Cluster (3 masters, each with a replica)', () => {
   let cluster: RedisClusterHandle;
@@ -50,13 +25,8 @@ describe('the bot on a real Redis Cluster (3 masters, each with a replica)', () 
   afterAll(() => cluster?.stop());
 
   it('takes an alert, opens an incident, fires a delayed timer and runs a rollback job; queues spread over the masters', async () => {
-    bot = await startBot({ config: config('1500ms'), redisTarget: cluster.target });
-    bot.slack.on('usergroups.users.list', () => ({ ok: true, users: ['U0ONCALL'] }));
-    await postAlert(bot, 'HighErrorRate');
-    await waitFor('alert card in #checkout-alerts', () => bot!.slack.postsTo('#checkout-alerts').length > 0);
-
-    await startIncident(bot, { severity: 'P2' });
-    await waitFor('level 1 DM', () => dmsTo(bot!.slack, 'U0ONCALL').length === 1);
+    bot = await startBot({ config: levelTwoAfter('1500ms'), redisTarget: cluster.target });
+    await openIncidentFromAlert(bot);
     await waitFor('level 2 DM (the delayed timer fired)', () => dmsTo(bot!.slack, 'U0LEAD').length === 1);
 
     const incident = await seedIncident(bot);
@@ -81,13 +51,9 @@ describe('the bot on a real Redis Cluster (3 masters, each with a replica)', () 
   }, 60_000);
 
   it('a master killed mid-incident: its replica takes over, no incident, alert, job or timer is lost', async () => {
-    bot = await startBot({ config: config('6s'), redisTarget: cluster.target });
-    bot.slack.on('usergroups.users.list', () => ({ ok: true, users: ['U0ONCALL'] }));
+    bot = await startBot({ config: levelTwoAfter('6s'), redisTarget: cluster.target });
     const keys = redisKeys(bot.prefix);
-    await postAlert(bot, 'HighErrorRate');
-    await waitFor('alert card', () => bot!.slack.postsTo('#checkout-alerts').length > 0);
-    await startIncident(bot, { severity: 'P2' });
-    await waitFor('level 1 DM', () => dmsTo(bot!.slack, 'U0ONCALL').length === 1);
+    await openIncidentFromAlert(bot);
     const incidents = new RedisIncidentStore(bot.redis, keys);
     const before = await incidents.get('INC-1');
     expect(before?.status).toBe('open');

@@ -1,20 +1,12 @@
 import nock from 'nock';
-import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisKeys } from '../../../src/lib/keys';
 import { RedisAlertStore } from '../../../src/outbound/store/alert-store';
 import { RedisIncidentStore } from '../../../src/outbound/store/incident-store';
 import { waitFor } from '../../helpers/harness';
 import { startRedisSentinel, type RedisSentinelHandle } from '../../helpers/redis-sentinel';
-import { click, seedDeploy, seedIncident, serviceConfig, settled } from '../../helpers/remediation';
-import { postWebhook } from '../../helpers/webhooks';
-import { dmsTo, startBot, startIncident, type Bot } from '../escalation/helpers';
-
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-
-/** Post until accepted: while the master fails over the bot answers 503 so senders retry. */
-async function postAlert(bot: Bot, name: string): Promise<void> {
-  await waitFor(`alert ${name} accepted`, async () => (await postWebhook(bot.url, 'alert', { service: 'checkout', name, startsAt: minutesAgo(1) })).status === 202, 30_000);
-}
+import { seedIncident } from '../../helpers/remediation';
+import { dmsTo, startBot, type Bot } from '../escalation/helpers';
+import { levelTwoAfter, openIncidentFromAlert, postAlert, rollback } from './helpers';
 
 describe('the bot on Redis Sentinel (a master, a replica, one Sentinel)', () => {
   let sentinel: RedisSentinelHandle;
@@ -30,14 +22,9 @@ describe('the bot on Redis Sentinel (a master, a replica, one Sentinel)', () => 
   });
 
   it('keeps working through a killed master: the replica is promoted, no incident, alert, timer or job lost', async () => {
-    const config = serviceConfig().replace('{ after: 30m, notify: [U0LEAD] }', '{ after: 8s, notify: [U0LEAD] }');
-    bot = await startBot({ config, redisTarget: sentinel.target });
-    bot.slack.on('usergroups.users.list', () => ({ ok: true, users: ['U0ONCALL'] }));
+    bot = await startBot({ config: levelTwoAfter('8s'), redisTarget: sentinel.target });
     const keys = redisKeys(bot.prefix);
-    await postAlert(bot, 'HighErrorRate');
-    await waitFor('alert card', () => bot!.slack.postsTo('#checkout-alerts').length > 0);
-    await startIncident(bot, { severity: 'P2' });
-    await waitFor('level 1 DM', () => dmsTo(bot!.slack, 'U0ONCALL').length === 1);
+    await openIncidentFromAlert(bot);
 
     // Replication is asynchronous: a write the replica has not got dies with the master (see the README).
     await waitFor('replica in sync', async () => (await bot!.redis.wait(1, 1000)) === 1);
@@ -51,12 +38,7 @@ describe('the bot on Redis Sentinel (a master, a replica, one Sentinel)', () => 
     await waitFor('both alerts stored', async () => (await new RedisAlertStore(bot!.redis, keys).recent('checkout')).length === 2, 20_000);
 
     // A rollback clicked after the failover runs on the new master.
-    const deploy = await seedDeploy(bot);
     const incident = await seedIncident(bot);
-    const calls = nock('https://deployer.test').post('/rollback').reply(200, { message: 'switched traffic back to blue' });
-    const health = nock('https://checkout.test').get('/health').reply(200, 'ok').get('/ready').reply(200, 'ok');
-    expect((await click(bot, { deploy, context: { kind: 'incident', id: incident.id } })).status).toBe(200);
-    await settled(bot, remediationActionId('rollback', { kind: 'incident', id: incident.id }, deploy.id), 'succeeded', 20_000);
-    expect(calls.isDone() && health.isDone()).toBe(true);
+    await rollback(bot, incident.id);
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import type { Express } from 'express';
@@ -201,13 +201,13 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     }
   }
   options.routes?.mount(httpApp);
-  let lean: ReturnType<typeof leanWebhooks> | undefined;
+  let serve: RequestListener = httpApp;
   if (serveTraffic) {
     const webhookDeps = { intake: intake.intake, config, redis, keys, metrics, logger, webhookToken: env.WEBHOOK_TOKEN, githubSecret: env.GITHUB_WEBHOOK_SECRET, samples: guard.samples, clock };
     const handlers = webhookHandlers(webhookDeps);
     httpApp.use(webhookRouter(webhookDeps, handlers));
     // With tracing on, every request goes through Express (its middleware makes the spans).
-    if (!tracing) lean = leanWebhooks(handlers, { metrics, logger });
+    if (!tracing) serve = leanWebhooks(handlers, { metrics, logger }, httpApp);
     // The public status page is web traffic too.
     httpApp.use(statusPage.router);
   }
@@ -238,7 +238,7 @@ export async function startFirebreak(options: FirebreakOptions): Promise<Firebre
     for (const worker of workers) instrumentWorker(worker, metrics);
   }
 
-  const server: Server = createServer(lean ? (req, res) => lean!(req, res) || httpApp(req, res) : httpApp);
+  const server: Server = createServer(serve);
   // Slack must be acknowledged within 3 s; never keep a slow client's socket forever.
   server.requestTimeout = 30_000;
   const http = gracefulServer(server);

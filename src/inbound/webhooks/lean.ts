@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { observeHttp } from '../http/server';
 import type { Metrics } from '../../lib/metrics';
@@ -9,17 +9,17 @@ import { sendJson, WEBHOOK_BODY_LIMIT, type WebhookHandler } from './routes';
  * body is read here and handed to its handler, which is what a storm of alerts pays for per
  * request — Express's request setup, router walk and body parser cost about a third of the CPU of
  * storing a 10-alert group. Everything else (another case, a trailing slash, a Content-Encoding)
- * returns false and goes to Express, where the same handlers answer through `webhookRouter`. The
+ * goes to `fallback` (the Express app), where the same handlers answer through `webhookRouter`. The
  * answers, the 413 over 1 MiB and the HTTP metrics are the same either way.
  */
-export function leanWebhooks(handlers: Map<string, WebhookHandler>, deps: { metrics: Metrics; logger: Logger }) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'POST' || !req.url?.startsWith('/webhooks/')) return false;
-    const query = req.url.indexOf('?');
-    const path = query === -1 ? req.url : req.url.slice(0, query);
-    const handler = handlers.get(path);
+export function leanWebhooks(handlers: Map<string, WebhookHandler>, deps: { metrics: Metrics; logger: Logger }, fallback: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const handler = req.method === 'POST' ? handlers.get(path) : undefined;
     const encoding = req.headers['content-encoding'];
-    if (!handler || (encoding !== undefined && encoding !== 'identity')) return false;
+    if (!handler || (encoding !== undefined && encoding !== 'identity')) return void fallback(req, res);
     observeHttp(deps.metrics, res, () => path);
     readBody(req, (body) => {
       if (!body) return sendJson(res, 413, { error: 'body larger than 1 MiB' });
@@ -31,7 +31,6 @@ export function leanWebhooks(handlers: Map<string, WebhookHandler>, deps: { metr
         },
       );
     });
-    return true;
   };
 }
 

@@ -86,7 +86,10 @@ export function wireRemediation(options: RemediationWiringOptions): RemediationW
     contexts,
     offer: new RemediationOffer({ client: options.client, redis, keys, config, content, deploys: options.deploys, incidents: options.incidents, stepOptions: options.refusals?.incidentSteps }),
     startWorkers: (timing = {}) => startRemediationWorkers({ ...options.queueSettings, service, logger, ...timing }),
-    close: () => queue.close(),
+    close: () => {
+      requests.close();
+      return queue.close();
+    },
   };
 }
 

@@ -146,12 +146,12 @@ export function statusTimeline(h: Harness): { posts: string[]; updates: { ts: st
   };
 }
 
-/** Wait until the action reached `state` (and, for success, its follow-ups were posted). */
+/** Wait until the action reached `state` (and, for success, its status message and follow-ups were posted). */
 export async function settled(h: Pick<Harness, 'redis' | 'prefix'>, id: string, state: 'succeeded' | 'failed', timeoutMs = 10_000): Promise<ActionRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const record = await actionRecord(h, id);
-    const done = state === 'succeeded' ? record?.progress.verificationTs !== undefined && (record.spec.kind !== 'rollback' || record.progress.announcementTs !== undefined) : record?.progress.failureTs !== undefined;
+    const done = state === 'succeeded' ? record?.statusTs !== undefined && record.progress.verificationTs !== undefined && (record.spec.kind !== 'rollback' || record.progress.announcementTs !== undefined) : record?.progress.failureTs !== undefined;
     if (record && record.progress.state === state && done) return record;
     if (Date.now() > deadline) throw new Error(`action ${id} did not reach ${state}: ${JSON.stringify(record?.progress)}`);
     await new Promise((r) => setTimeout(r, 25));

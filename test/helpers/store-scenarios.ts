@@ -103,9 +103,15 @@ export function storeScenarios(redis: RedisClient, keys: RedisKeys): Record<stri
       expect((await actions.claim(spec('a1', 'x'), 'deploy-d1', ['queued', 'running'])).outcome).toBe('claimed');
       expect((await actions.claim(spec('a1', 'x'), 'deploy-d1', ['queued', 'running'])).outcome).toBe('taken');
       expect((await actions.claim(spec('a2', 'y'), 'deploy-d1', ['queued', 'running'])).outcome).toBe('conflict');
+      expect(await actions.claimStatusPost('a1', 1, 'worker')).toBe(true);
+      expect(await actions.claimStatusPost('a1', 1, 'clicker')).toBe(false);
+      expect(await actions.claimStatusPost('a1', 2, 'worker')).toBe(false);
       await actions.saveProgress('a1', 1, { state: 'failed', attempt: 1 });
       await actions.setStatusTs('a1', 1, '1.2');
       expect((await actions.claim(spec('a2', 'y'), 'deploy-d1', ['queued', 'running'])).outcome).toBe('claimed');
+      // A new run of the failed action: its status message is up for grabs again.
+      expect((await actions.claim(spec('a1', 'x'), 'deploy-d2', ['queued', 'running'])).record.spec.run).toBe(2);
+      expect(await actions.claimStatusPost('a1', 2, 'clicker')).toBe(true);
 
       const offers = new RemediationOfferStore(redis, keys, 60_000);
       const payload = { service: 'checkout', deployId: 'd1', context: { kind: 'alert' as const, id: 'x' } };

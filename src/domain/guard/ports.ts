@@ -1,7 +1,6 @@
 import type { Deploy } from '../deploys/model';
 import type { Incident } from '../incidents/model';
 import type { StartIncidentInput } from '../incidents/service';
-import type { ActionRecord } from '../remediation/model';
 import type { Click, RequestOutcome } from '../remediation/requests';
 import type { Breach, GuardSettings, GuardWindow, Observation, Problem, Signal, WatchPointer } from './model';
 
@@ -85,10 +84,9 @@ export interface GuardNotifier {
   postProblems(channel: string, window: GuardWindow, problems: Problem[], sourceName: string): Promise<Posted>;
 }
 
-/** The remediation path the button takes, plus the system's own request. */
+/** The system's own request on the remediation path the button takes (its worker posts the status message). */
 export interface GuardRemediation {
   requestAsSystem(click: Omit<Click, 'actor'>): Promise<RequestOutcome>;
-  showQueued(record: ActionRecord): Promise<void>;
 }
 
 export interface GuardIncidents {

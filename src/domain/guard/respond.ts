@@ -155,7 +155,6 @@ export class GuardResponder {
       outcome = outcomeOf(requested);
       await store.finishStep(window.deployId, GUARD_STEPS.rollback, JSON.stringify(outcome));
       await this.note(incident.id, `Deploy guard ${outcome.kind === 'not-started' ? `could not roll back ${window.service} ${window.version}: ${outcome.reason}` : `asked for the rollback of ${window.service} ${window.version}`}`);
-      if (requested.outcome === 'queued') await this.deps.remediation.showQueued(requested.record).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'guard rollback status not posted'));
     }
     if (report && !(await store.step(window.deployId, GUARD_STEPS.reportFinal))) {
       await this.deps.notifier.updateRollbackReport(report, await this.reportView(window, settings, incident.id, outcome));

@@ -15,11 +15,13 @@ export type ClaimResult =
 export interface ActionStore {
   /**
    * Atomically: unless an action on the same target blocks it (`blocking` states), create the action
-   * (or start a new run of a failed one) in state queued, reserving the status message for the clicker.
+   * (or start a new run of a failed one) in state queued.
    */
   claim(spec: Omit<ActionSpec, 'run'>, targetKey: string, blocking: readonly ActionState[]): Promise<ClaimResult>;
   get(id: string): Promise<ActionRecord | undefined>;
   saveProgress(id: string, run: number, progress: ActionProgress): Promise<void>;
+  /** Atomically take the posting of the run's status message: true for the first to ask, false after (or for a stale run). */
+  claimStatusPost(id: string, run: number, by: 'clicker' | 'worker'): Promise<boolean>;
   setStatusTs(id: string, run: number, ts: string): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../lib/clock';
 import { endsVersion, type Deploy } from '../deploys/model';
 import { SYSTEM_ACTOR } from '../incidents/model';
@@ -61,6 +62,12 @@ export interface RemediationRequestDeps {
   clock: Clock;
 }
 
+/**
+ * A click is seen to have landed within a second: by then a free worker has posted the status
+ * message itself (running); otherwise (all busy, or none running) the clicker's side posts it, queued.
+ */
+export const QUEUED_POST_AFTER_MS = 1_000;
+
 type Built = { spec: Omit<ActionSpec, 'run'> } | { refusal: string };
 
 export type Prepared = { refusal: string; who?: string[] } | { deploy: Deploy | undefined; environment: string; targetMs: number | undefined };
@@ -74,6 +81,9 @@ const mentionTarget = (id: string) => (id === SYSTEM_ACTOR ? 'Firebreak' : isOnc
  * lookup), so the Slack handler stays fast. The job does the rest.
  */
 export class RemediationRequests {
+  /** Ends the waits of showQueued on close. */
+  private readonly closing = new AbortController();
+
   constructor(private readonly deps: RemediationRequestDeps) {}
 
   async request(click: Click): Promise<RequestOutcome> {
@@ -129,15 +139,27 @@ export class RemediationRequests {
   }
 
   /**
-   * Post the status message the claim reserved for the clicker (after Slack was acknowledged), as
-   * queued: the worker waits for it and only ever updates it, so the thread reads in order.
+   * After a queued click (Slack already acknowledged): unless a worker took the run's status message
+   * within QUEUED_POST_AFTER_MS, post it here as the action stands (usually queued); the worker then
+   * only updates it, so the thread reads in order. Returns early on close.
    */
   async showQueued(record: ActionRecord): Promise<void> {
     const { store, notifier, clock } = this.deps;
-    const current = await store.get(record.spec.id);
-    if (!current || current.spec.run !== record.spec.run || current.statusTs) return;
-    const ts = await notifier.postStatus(record, clock.now());
-    await store.setStatusTs(record.spec.id, record.spec.run, ts);
+    try {
+      await sleep(QUEUED_POST_AFTER_MS, undefined, { signal: this.closing.signal });
+    } catch {
+      return; // closing: a worker posts it when it starts the job
+    }
+    const { id, run } = record.spec;
+    if (!(await store.claimStatusPost(id, run, 'clicker'))) return;
+    const current = await store.get(id);
+    const ts = await notifier.postStatus(current?.spec.run === run ? current : record, clock.now());
+    await store.setStatusTs(id, run, ts);
+  }
+
+  /** Stop waiting to post status messages (the process is closing). */
+  close(): void {
+    this.closing.abort();
   }
 
   /**

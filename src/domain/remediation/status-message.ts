@@ -7,17 +7,19 @@ export interface StatusMessageDeps {
   notifier: RemediationNotifier;
   clock: Clock;
   logger: Warner;
-  /** How long to wait for the clicker's post before posting the status message ourselves. */
+  /** How long to wait for the clicker's post, once it took the posting, before posting the status message ourselves. */
   waitMs: number;
 }
 
 const POLL_MS = 25;
 
 /**
- * The one status message of a run, seen from the worker. The click handler posts it (the claim
- * reserved that for it); the worker only ever updates it, in order, waiting briefly for the post to
- * land. If it never does (the handler died), the worker posts it itself. Updates asked for while
- * one is in flight are coalesced: only the newest state is sent.
+ * The one status message of a run, seen from the worker. Whoever asks first posts it
+ * (`claimStatusPost`): the worker as the job starts, or the click handler when no worker took the
+ * job within a second (RemediationRequests.showQueued). When the clicker posts, the worker waits
+ * briefly for the post to land and then only updates it, in order; if it never lands (the handler
+ * died), the worker posts it itself. Updates asked for while one is in flight are coalesced: only
+ * the newest state is sent.
  */
 export class StatusMessage {
   private ts: string | undefined;
@@ -72,7 +74,8 @@ export class StatusMessage {
 
   private async render(record: ActionRecord): Promise<void> {
     const { notifier, store, clock } = this.deps;
-    const ts = this.ts ?? (await this.waitForPost(record));
+    const mine = !this.ts && (await store.claimStatusPost(record.spec.id, record.spec.run, 'worker'));
+    const ts = mine ? undefined : (this.ts ?? (await this.waitForPost(record)));
     if (ts) {
       this.ts = ts;
       await notifier.updateStatus({ ...record, statusTs: ts }, ts, clock.now());

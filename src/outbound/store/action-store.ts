@@ -29,7 +29,7 @@ end
 local state = redis.call('HGET', KEYS[1], 'state')
 if state and state ~= 'failed' then return {'taken', ARGV[1], '0'} end
 local run = redis.call('HINCRBY', KEYS[1], 'run', 1)
-redis.call('HDEL', KEYS[1], 'statusTs')
+redis.call('HDEL', KEYS[1], 'statusTs', 'statusPoster')
 redis.call('HSET', KEYS[1], 'spec', ARGV[4], 'state', 'queued', 'progress', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[6])
@@ -46,9 +46,16 @@ for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
+/** The run's status message is posted by whoever asks first (see StatusMessage). KEYS: hash. ARGV: run, who. */
+const CLAIM_STATUS_POST = `
+if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return 0 end
+return redis.call('HSETNX', KEYS[1], 'statusPoster', ARGV[2])
+`;
+
 interface ActionScripts {
   firebreakClaimAction(...args: (string | number)[]): Promise<[string, string, string]>;
   firebreakSetIfRun(...args: (string | number)[]): Promise<number>;
+  firebreakClaimStatusPost(...args: (string | number)[]): Promise<number>;
 }
 
 const specWithoutRun = actionSpecSchema.omit({ run: true });
@@ -65,6 +72,7 @@ export class RedisActionStore implements ActionStore {
     if (!('firebreakClaimAction' in redis)) {
       redis.defineCommand('firebreakClaimAction', { numberOfKeys: 3, lua: CLAIM });
       redis.defineCommand('firebreakSetIfRun', { numberOfKeys: 1, lua: SET_IF_RUN });
+      redis.defineCommand('firebreakClaimStatusPost', { numberOfKeys: 1, lua: CLAIM_STATUS_POST });
     }
     this.scripts = redis as unknown as ActionScripts;
   }
@@ -103,6 +111,10 @@ export class RedisActionStore implements ActionStore {
 
   async saveProgress(id: string, run: number, progress: ActionProgress): Promise<void> {
     await this.scripts.firebreakSetIfRun(this.keys.action(id), run, 'state', progress.state, 'progress', JSON.stringify(progress));
+  }
+
+  async claimStatusPost(id: string, run: number, by: 'clicker' | 'worker'): Promise<boolean> {
+    return (await this.scripts.firebreakClaimStatusPost(this.keys.action(id), run, by)) === 1;
   }
 
   async setStatusTs(id: string, run: number, ts: string): Promise<void> {

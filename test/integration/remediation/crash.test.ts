@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
-import { click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline, untilJobsFinished } from '../../helpers/remediation';
+import { actionRecord, click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline, untilJobsFinished } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
 import { exited, startWorkerProcess } from '../../helpers/worker-processes';
 
@@ -72,6 +72,9 @@ describe('crash safety', () => {
     children.push(first);
     expect((await click(h, { deploy, context })).status).toBe(200);
     await waitFor('the first call to reach the deployer', () => deployer!.keys.length === 1, 15_000);
+    // The worker posts the status message alongside the call; killed before it recorded the post, the
+    // next worker could not know of it and would post another (a post and its record are not atomic).
+    await waitFor('the status message to be recorded', async () => (await actionRecord(h!, id))?.statusTs !== undefined);
     first.kill('SIGKILL');
     await exited(first);
 

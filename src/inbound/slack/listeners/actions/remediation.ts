@@ -52,7 +52,8 @@ export function remediationButton(deps: SlackDeps, kind: RemediationKind) {
     });
     if (outcome.outcome === 'refused') await tell(refusedText(outcome.reason, outcome.who));
     else if (outcome.outcome === 'already') await tell(alreadyStartedText(outcome.record, outcome.elsewhere));
-    // The job is queued; if this post fails the worker posts the status message itself.
+    // The job is queued: a free worker posts the status message as it starts; if none has within a
+    // second, it is posted from here as queued. If this post fails the worker posts it itself.
     else await deps.remediation.showQueued(outcome.record).catch((error: unknown) => logger.warn(error));
   };
 }

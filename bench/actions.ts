@@ -36,6 +36,7 @@ import { REMEDIATION_ACTIONS } from '../src/blocks/remediation-ids';
 import { remediationActionId } from '../src/domain/remediation/model';
 import { deleteKeys } from '../test/helpers/redis';
 import { blockAction, FORM, sign } from '../test/helpers/slack';
+import { NODE_FLAGS } from './node-flags';
 import { ms, percentile } from './stats';
 
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 200);
@@ -152,7 +153,7 @@ async function startFarSide() {
 /** test/helpers/remediation-worker-process.ts: only the remediation worker, in its own process. */
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   const script = join(__dirname, '../test/helpers/remediation-worker-process.ts');
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--require', 'tsx/cjs', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));

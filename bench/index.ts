@@ -1,4 +1,6 @@
 /** `npm run bench -- <ingest|actions|timers|all>`: each prints its figures next to a baseline measured in the same run. */
+import { rerunWithNodeFlags } from './node-flags';
+
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ingest: () => import('./ingest'),
   actions: () => import('./actions'),
@@ -15,6 +17,9 @@ async function main(): Promise<void> {
     await (await load()).run();
   }
 }
+
+const rerun = rerunWithNodeFlags();
+if (rerun !== undefined) process.exit(rerun);
 
 main().then(
   () => process.exit(0),

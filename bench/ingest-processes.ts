@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { deleteKeys } from '../test/helpers/redis';
+import { NODE_FLAGS } from './node-flags';
 import { ms } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -20,10 +21,6 @@ const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '64';
 const TOKEN = 'bench-token';
 /** The entry point measured (BENCH_MAIN, e.g. another build's dist/main.js to compare with). */
 const MAIN = process.env.BENCH_MAIN ?? 'dist/main.js';
-/** The node flags `npm start` (and the image's CMD) runs with, between `node` and the entry point. */
-const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1, -1);
-/** Node flags for the Firebreak processes: as deployed, unless BENCH_NODE_FLAGS says otherwise ('' for none). */
-const NODE_FLAGS = process.env.BENCH_NODE_FLAGS === undefined ? START_FLAGS : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
 /** Which layouts to run (BENCH_LAYOUTS=web,all). */
 const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'web,all').split(',');
 

@@ -311,6 +311,19 @@ describe('generic alert', () => {
     const body = { name: 'X', status: 'burning', startsAt: 'yesterday', labels: { code: { nested: true } }, value: '7%' };
     expect(issuesOf('alert', body).map((i) => i.path)).toEqual(['service', 'status', 'startsAt', 'labels.code', 'value']);
   });
+
+  it('takes labels as text: numbers and booleans turned into text, anything else a problem at its own path, __proto__ dropped', () => {
+    const base = { service: 'checkout', name: 'HighErrorRate', startsAt: '2026-11-22T10:12:00Z' };
+    const [alert] = alertsOf('alert', JSON.parse(JSON.stringify({ ...base, labels: { code: 500, canary: true, zone: 'eu-1' } }).replace('"zone"', '"__proto__":"x","zone"')));
+    expect(alert!.labels).toEqual({ code: '500', canary: 'true', zone: 'eu-1' });
+    expect(Object.getPrototypeOf(alert!.labels)).toBe(Object.prototype);
+    expect(issuesOf('alert', { ...base, labels: { a: 'ok', b: null, c: ['x'] } })).toEqual([
+      { path: 'labels.b', message: 'must be a string, number or boolean' },
+      { path: 'labels.c', message: 'must be a string, number or boolean' },
+    ]);
+    expect(issuesOf('alert', { ...base, labels: ['x'] })).toEqual([{ path: 'labels', message: 'Invalid input: expected record, received array' }]);
+    expect(issuesOf('alertmanager', { ...fixture('alertmanager', 'group-firing-and-resolved') as object, groupLabels: 'x' }).map((i) => i.path)).toEqual(['groupLabels']);
+  });
 });
 
 describe('Alertmanager webhook v4', () => {

@@ -3,7 +3,9 @@ import { REMEDIATION_ACTIONS, type RemediationOfferPayload } from '../../src/blo
 import { RemediationOfferStore } from '../../src/outbound/store/remediation-offers';
 import type { Deploy, NewDeploy } from '../../src/domain/deploys/model';
 import type { Incident, TimelineEntry } from '../../src/domain/incidents/model';
-import type { ActionRecord, ContextRef } from '../../src/domain/remediation/model';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { remediationActionId, type ActionRecord, type ContextRef } from '../../src/domain/remediation/model';
 import { redisKeys } from '../../src/lib/keys';
 import { QUEUE_NAMES } from '../../src/outbound/jobs/queues';
 import { RedisActionStore } from '../../src/outbound/store/action-store';
@@ -75,6 +77,44 @@ export async function seedIncident(h: Pick<Harness, 'redis' | 'prefix'>, overrid
   await store.createOnce(incident, `seed-${incident.id}`);
   await store.bindChannel(incident.id, overrides.channelId ?? INCIDENT_CHANNEL, incident.channelName);
   return (await store.get(incident.id))!;
+}
+
+/** A deploy and an open incident on checkout, and the id the incident's rollback of that deploy gets. */
+export async function seedRollback(h: Pick<Harness, 'redis' | 'prefix'>) {
+  const deploy = await seedDeploy(h);
+  const incident = await seedIncident(h);
+  const context = { kind: 'incident' as const, id: incident.id };
+  return { deploy, incident, context, id: remediationActionId('rollback', context, deploy.id) };
+}
+
+/**
+ * A deployer (POST, noting each call's idempotency key) and a health endpoint (`/health`) on a real
+ * port, for workers in other processes where nock cannot reach. `hangFirst`: the first call is never
+ * answered (its worker is to die mid-call); every other call gets 200.
+ */
+export async function startLocalDeployer(options: { hangFirst?: boolean } = {}) {
+  const keys: string[] = [];
+  const hung: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/health') return void res.writeHead(200).end('ok');
+    req.resume();
+    req.on('end', () => {
+      keys.push(String(req.headers['idempotency-key']));
+      if (options.hangFirst && keys.length === 1) hung.push(res);
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'rolled back' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    keys,
+    close: () =>
+      new Promise<void>((resolve) => {
+        hung.forEach((res) => res.destroy());
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 export interface Click {

@@ -1,46 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { remediationActionId } from '../../../src/domain/remediation/model';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
-import { actionRecord, click, remediationJobs, seedDeploy, seedIncident, serviceConfig, settled, timeline, untilJobsFinished } from '../../helpers/remediation';
+import { actionRecord, click, remediationJobs, seedRollback, serviceConfig, settled, startLocalDeployer, timeline, untilJobsFinished } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
 import { exited, startWorkerProcess } from '../../helpers/worker-processes';
-
-
-/** A deployer that never answers its first call (the worker dies mid-call) and answers 200 after that. */
-async function hangingDeployer() {
-  const keys: string[] = [];
-  const hung: ServerResponse[] = [];
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/health') return void res.writeHead(200).end('ok');
-    req.resume();
-    req.on('end', () => {
-      keys.push(String(req.headers['idempotency-key']));
-      if (keys.length === 1) hung.push(res);
-      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'rolled back' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    base,
-    keys,
-    close: () =>
-      new Promise<void>((resolve) => {
-        hung.forEach((res) => res.destroy());
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-
 
 describe('crash safety', () => {
   let h: Harness | undefined;
   let slack: SlackServer | undefined;
-  let deployer: Awaited<ReturnType<typeof hangingDeployer>> | undefined;
+  let deployer: Awaited<ReturnType<typeof startLocalDeployer>> | undefined;
   const children: ChildProcess[] = [];
 
   afterEach(async () => {
@@ -54,7 +21,8 @@ describe('crash safety', () => {
   });
 
   it('a worker killed with SIGKILL mid-call: another picks the job up in seconds, same idempotency key, done once', async () => {
-    deployer = await hangingDeployer();
+    // The first call is never answered: its worker dies mid-call.
+    deployer = await startLocalDeployer({ hangFirst: true });
     slack = await startSlackServer();
     const config = serviceConfig({
       rollback: `{ executor: http, url: "${deployer.base}/rollback", secret: "s3cret", attempts: 3, backoff: 100ms, timeout: 30s }`,
@@ -63,10 +31,7 @@ describe('crash safety', () => {
     // The bot answers Slack and enqueues; only the child processes run jobs.
     h = await startHarness({ config, workers: false });
     const env = { TEST_REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: h.prefix, FIREBREAK_TEST_CONFIG: config, SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'silent' };
-    const deploy = await seedDeploy(h);
-    const incident = await seedIncident(h);
-    const context = { kind: 'incident' as const, id: incident.id };
-    const id = remediationActionId('rollback', context, deploy.id);
+    const { deploy, incident, context, id } = await seedRollback(h);
 
     const first = await startWorkerProcess(env);
     children.push(first);

@@ -1,13 +1,11 @@
 import nock from 'nock';
-import { remediationActionId } from '../../../src/domain/remediation/model';
 import { startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { recordingEndpoint, type Answer, type RecordedCall } from '../../helpers/recorder';
 import {
   click,
   INCIDENT_CHANNEL,
   remediationJobs,
-  seedDeploy,
-  seedIncident,
+  seedRollback,
   serviceConfig,
   settled,
   statusTimeline,
@@ -32,10 +30,7 @@ describe('Rollback failures and retries', () => {
 
   async function setup(config = serviceConfig()) {
     h = await startHarness({ config });
-    const deploy = await seedDeploy(h);
-    const incident = await seedIncident(h);
-    const context = { kind: 'incident' as const, id: incident.id };
-    return { h, deploy, incident, context, id: remediationActionId('rollback', context, deploy.id) };
+    return { h, ...(await seedRollback(h)) };
   }
 
   it('retries a 5xx with backoff and the same idempotency key, then succeeds', async () => {

@@ -1,38 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { remediationActionId } from '../../../src/domain/remediation/model';
 import { QUEUED_POST_AFTER_MS } from '../../../src/domain/remediation/requests';
 import { redisKeys } from '../../../src/lib/keys';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { recordingEndpoint } from '../../helpers/recorder';
-import { click, INCIDENT_CHANNEL, seedDeploy, seedIncident, serviceConfig, settled, statusTimeline, untilJobsFinished } from '../../helpers/remediation';
+import { click, INCIDENT_CHANNEL, seedRollback, serviceConfig, settled, startLocalDeployer, statusTimeline, untilJobsFinished } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
 import { exited, startWorkerProcess } from '../../helpers/worker-processes';
 
 const isStatus = (text: unknown) => /: (queued|running|retrying|succeeded|failed)$/.test(String(text));
 
-/** A deployer and health endpoint on a real port, for a worker in another process. */
-async function localDeployer() {
-  const keys: string[] = [];
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/health') return void res.writeHead(200).end('ok');
-    req.resume();
-    req.on('end', () => {
-      keys.push(String(req.headers['idempotency-key']));
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'rolled back' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, keys, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 describe('the status message of a rollback: posted once, by whoever comes first', () => {
   let h: Harness | undefined;
   let slack: SlackServer | undefined;
-  let deployer: Awaited<ReturnType<typeof localDeployer>> | undefined;
+  let deployer: Awaited<ReturnType<typeof startLocalDeployer>> | undefined;
   let worker: ChildProcess | undefined;
 
   afterEach(async () => {
@@ -49,10 +30,7 @@ describe('the status message of a rollback: posted once, by whoever comes first'
     h = await startHarness({ config: serviceConfig() });
     recordingEndpoint('https://deployer.test', 'post', '/rollback', [[200, { message: 'switched traffic back' }]]);
     nock('https://checkout.test').get('/health').reply(200, 'ok').get('/ready').reply(200, 'ok');
-    const deploy = await seedDeploy(h);
-    const incident = await seedIncident(h);
-    const context = { kind: 'incident' as const, id: incident.id };
-    const id = remediationActionId('rollback', context, deploy.id);
+    const { deploy, context, id } = await seedRollback(h);
 
     const clickedAt = Date.now();
     expect((await click(h, { deploy, context })).status).toBe(200);
@@ -71,7 +49,7 @@ describe('the status message of a rollback: posted once, by whoever comes first'
   });
 
   it('with no worker running, the click posts it as queued after a second; the worker started later only updates it', async () => {
-    deployer = await localDeployer();
+    deployer = await startLocalDeployer();
     slack = await startSlackServer();
     const config = serviceConfig({
       rollback: `{ executor: http, url: "${deployer.base}/rollback", secret: "s3cret", attempts: 3, backoff: 100ms }`,
@@ -79,10 +57,7 @@ describe('the status message of a rollback: posted once, by whoever comes first'
     });
     // Web only: this process answers Slack and enqueues; the job waits for a worker.
     h = await startHarness({ config, workers: false });
-    const deploy = await seedDeploy(h);
-    const incident = await seedIncident(h);
-    const context = { kind: 'incident' as const, id: incident.id };
-    const id = remediationActionId('rollback', context, deploy.id);
+    const { deploy, context, id } = await seedRollback(h);
 
     const clickedAt = Date.now();
     expect((await click(h, { deploy, context })).status).toBe(200);

@@ -109,9 +109,12 @@ export function storeScenarios(redis: RedisClient, keys: RedisKeys): Record<stri
       await actions.saveProgress('a1', 1, { state: 'failed', attempt: 1 });
       await actions.setStatusTs('a1', 1, '1.2');
       expect((await actions.claim(spec('a2', 'y'), 'deploy-d1', ['queued', 'running'])).outcome).toBe('claimed');
-      // A new run of the failed action: its status message is up for grabs again.
+      // A new run of the failed action: its status message is up for grabs again, unless one is recorded.
       expect((await actions.claim(spec('a1', 'x'), 'deploy-d2', ['queued', 'running'])).record.spec.run).toBe(2);
       expect(await actions.claimStatusPost('a1', 2, 'clicker')).toBe(true);
+      expect((await actions.claim(spec('a3', 'z'), 'deploy-d3', ['queued', 'running'])).outcome).toBe('claimed');
+      await actions.setStatusTs('a3', 1, '1.3');
+      expect(await actions.claimStatusPost('a3', 1, 'worker')).toBe(false);
 
       const offers = new RemediationOfferStore(redis, keys, 60_000);
       const payload = { service: 'checkout', deployId: 'd1', context: { kind: 'alert' as const, id: 'x' } };

@@ -46,9 +46,12 @@ for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
-/** The run's status message is posted by whoever asks first (see StatusMessage). KEYS: hash. ARGV: run, who. */
+/**
+ * The run's status message is posted by whoever asks first (see StatusMessage); never when one is
+ * recorded already (posted by a release that did not claim). KEYS: hash. ARGV: run, who.
+ */
 const CLAIM_STATUS_POST = `
-if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'run') ~= ARGV[1] or redis.call('HEXISTS', KEYS[1], 'statusTs') == 1 then return 0 end
 return redis.call('HSETNX', KEYS[1], 'statusPoster', ARGV[2])
 `;
 

@@ -177,9 +177,11 @@ export function remediationJobs(prefix: string) {
   return queueJobs(prefix, QUEUE_NAMES.remediation);
 }
 
-/** Status message versions: the posts (text ends in ": <state>") and every chat.update, in order. */
+/** Whether a message's text is a status message's (it ends in ": <state>"). */
+export const isStatus = (text: unknown) => /: (queued|running|retrying|succeeded|failed)$/.test(String(text));
+
+/** Status message versions: the posts and every chat.update, in order. */
 export function statusTimeline(h: Harness): { posts: string[]; updates: { ts: string; text: string }[] } {
-  const isStatus = (text: string) => /: (queued|running|retrying|succeeded|failed)$/.test(text);
   return {
     posts: h.slack.called('chat.postMessage').map((c) => String(c.body.text)).filter(isStatus),
     updates: h.slack.called('chat.update').map((c) => ({ ts: String(c.body.ts), text: String(c.body.text) })),

@@ -4,11 +4,9 @@ import { QUEUED_POST_AFTER_MS } from '../../../src/domain/remediation/requests';
 import { redisKeys } from '../../../src/lib/keys';
 import { redisUrl, startHarness, waitFor, type Harness } from '../../helpers/harness';
 import { recordingEndpoint } from '../../helpers/recorder';
-import { click, INCIDENT_CHANNEL, seedRollback, serviceConfig, settled, startLocalDeployer, statusTimeline, untilJobsFinished } from '../../helpers/remediation';
+import { actionRecord, click, INCIDENT_CHANNEL, isStatus, seedRollback, serviceConfig, settled, startLocalDeployer, statusTimeline, untilJobsFinished } from '../../helpers/remediation';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server';
 import { exited, startWorkerProcess } from '../../helpers/worker-processes';
-
-const isStatus = (text: unknown) => /: (queued|running|retrying|succeeded|failed)$/.test(String(text));
 
 describe('the status message of a rollback: posted once, by whoever comes first', () => {
   let h: Harness | undefined;
@@ -67,7 +65,8 @@ describe('the status message of a rollback: posted once, by whoever comes first'
     expect(String(queued!.body.text)).toMatch(/Rollback of \*checkout\* v1\.2\.3 → v1\.2\.2 \(blue-green, production\): queued$/);
     expect(queued!.body.channel).toBe(INCIDENT_CHANNEL);
     expect(await h.redis.hget(redisKeys(h.prefix).action(id), 'statusPoster')).toBe('clicker');
-    const queuedTs = (await settledTs(h, id))!;
+    await waitFor('the status ts to be recorded', async () => (await actionRecord(h!, id))?.statusTs !== undefined);
+    const queuedTs = (await actionRecord(h, id))!.statusTs!;
 
     worker = await startWorkerProcess({ TEST_REDIS_URL: redisUrl(), FIREBREAK_REDIS_PREFIX: h.prefix, FIREBREAK_TEST_CONFIG: config, SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'silent' });
     const record = await settled(h, id, 'succeeded', 20_000);
@@ -83,10 +82,3 @@ describe('the status message of a rollback: posted once, by whoever comes first'
     expect(statusTimeline(h).posts).toHaveLength(1);
   }, 40_000);
 });
-
-/** The status message's ts once the click's post is recorded. */
-async function settledTs(h: Harness, id: string): Promise<string | undefined> {
-  let ts: string | null = null;
-  await waitFor('the status ts to be recorded', async () => (ts = await h.redis.hget(redisKeys(h.prefix).action(id), 'statusTs')) !== null);
-  return ts ?? undefined;
-}
